@@ -1,0 +1,1 @@
+"""communique: news articles to political event data."""

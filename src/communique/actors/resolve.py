@@ -1,0 +1,281 @@
+"""From noun phrases in a parsed sentence to actors, with memory across one article.
+
+``ArticleActors`` is made once per article and fed its sentences in reading order. It finds
+the actors each sentence mentions (``scan``) and resolves the noun phrase at a given token
+(``resolve``): countries by name, demonym or capital-as-metonym, organisations, titled people
+and their later short forms, role nouns with a sector ("Chinese troops"), and group phrases
+such as "the two sides" that stand for the states in play.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from communique.actors.gazetteer import Gazetteer, GazetteerHit
+from communique.actors.sectors import SectorVocabulary
+from communique.records import Actor, Mention
+
+# Dependency labels of the words that modify a noun from the left inside its phrase.
+_MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "flat", "npadvmod"})
+# Heads that, with "two" or "both", stand for the pair of states an article is about.
+_GROUP_NOUNS = frozenset({"side", "country", "nation", "people", "state", "government", "party"})
+_GROUP_WORDS = frozenset({"two", "both"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    start: int  # token index in the doc
+    end: int
+    hit: GazetteerHit
+
+
+def actor_code(country: str | None, sector: str | None) -> str:
+    """CAMEO-style code: country (or ``---``) followed by sector; an organisation keeps its own."""
+    return f"{country or '---'}{sector or ''}"
+
+
+class ArticleActors:
+    """The actors of one article, remembered across its sentences."""
+
+    def __init__(self, gazetteer: Gazetteer, sectors: SectorVocabulary) -> None:
+        self._gazetteer = gazetteer
+        self._sectors = sectors
+        self._people: dict[str, Actor] = {}  # alias → person
+        self._ambiguous: set[str] = set()
+        self._countries: Counter[str] = Counter()
+        self._last_person: Actor | None = None
+        self._matches: dict[int, _Match] = {}  # token index → gazetteer match covering it
+        self._offset = 0  # where the current doc starts in the article text
+
+    # -- per sentence ---------------------------------------------------------------------
+
+    def scan(self, sentence: Span, offset: int) -> list[Mention]:
+        """Find the gazetteer phrases and titled people of a sentence, remembering them."""
+        self._offset = offset
+        self._matches = {}  # token indices are per doc: start afresh
+        self._match_gazetteer(sentence)
+        mentions = []
+        for token in sentence:
+            if token.pos_ in ("PROPN", "NOUN") and token.dep_ != "compound":
+                for mention in self.resolve(token):
+                    mentions.append(mention)
+                    self._remember(mention)
+        return mentions
+
+    def _match_gazetteer(self, sentence: Span) -> None:
+        doc = sentence.doc
+        limit = self._gazetteer.max_words
+        i = sentence.start
+        while i < sentence.end:
+            if not self._gazetteer.may_start(doc[i].text):
+                i += 1
+                continue
+            found = None
+            # Longest phrase first, so "South Korea" wins over "Korea".
+            for j in range(min(sentence.end, i + limit), i, -1):
+                hit = self._gazetteer.lookup(doc[i:j].text)
+                if hit is not None:
+                    found = _Match(i, j, hit)
+                    break
+            if found is None:
+                i += 1
+                continue
+            for k in range(found.start, found.end):
+                self._matches[k] = found
+            i = found.end
+
+    def _remember(self, mention: Mention) -> None:
+        actor = mention.actor
+        if actor.country is not None:
+            self._countries[actor.country] += 1
+        if actor.kind == "person":
+            self._last_person = actor
+
+    # -- resolution -----------------------------------------------------------------------
+
+    def resolve(self, head: Token) -> list[Mention]:
+        """The actors named by the noun phrase whose head is ``head`` (several for groups)."""
+        if head.lower_ in _PERSON_PRONOUNS:
+            if self._last_person is None:
+                return []
+            return [self._mention(self._last_person, head, head)]
+        match = self._matches.get(head.i)
+        if match is not None and match.hit.kind != "adjective":
+            return [self._mention(self._from_hit(match.hit), *self._match_span(head, match))]
+        group = self._group(head)
+        if group:
+            return group
+        known = self._known_person(head.text) if head.text[:1].isupper() else None
+        if known is not None and head.dep_ != "compound":
+            # A later short form ("Li", "Boluarte"), whatever tag the parser gave it.
+            return [self._mention(known, head, head)]
+        person = self._person(head)
+        if person is not None:
+            return [person]
+        if match is not None:  # a demonym used as a noun: "the Chinese", "Israelis"
+            return [self._mention(self._from_hit(match.hit), head, head)]
+        body = self._sector_noun(head)
+        return [body] if body is not None else []
+
+    def resolve_within(self, token: Token, exclude: set[str] | None = None) -> list[Mention]:
+        """The first actors found in the phrase under ``token``, nearest the head first.
+
+        Used for targets such as "abides by the one-China principle" (→ China) where the
+        object itself is not an actor but names one.
+        """
+        queue = [token]
+        seen = set()
+        while queue:
+            current = queue.pop(0)
+            if current.i in seen:
+                continue
+            seen.add(current.i)
+            found = [m for m in self.resolve(current) if m.actor.country not in (exclude or set())]
+            if found:
+                return found
+            # Clauses below the phrase carry their own events; do not look inside them.
+            queue.extend(
+                child
+                for child in current.children
+                if child.dep_ not in ("relcl", "acl", "ccomp", "advcl", "xcomp", "appos")
+            )
+        return []
+
+    def states_in_play(self) -> list[str]:
+        """The two countries the article has mentioned most so far."""
+        return [country for country, _ in self._countries.most_common(2)]
+
+    # -- the kinds of actor ---------------------------------------------------------------
+
+    def _from_hit(self, hit: GazetteerHit) -> Actor:
+        if hit.kind == "organisation":
+            kind = "igo" if hit.code.startswith("IGO") else "organisation"
+            return Actor(hit.code, hit.country, hit.sector, kind, name=hit.name)
+        sector = "GOV" if hit.kind == "metonym" else None
+        return Actor(actor_code(hit.code, sector), hit.code, sector, "state", name=hit.name)
+
+    def _group(self, head: Token) -> list[Mention]:
+        if head.lemma_.lower() not in _GROUP_NOUNS:
+            return []
+        if not any(child.lower_ in _GROUP_WORDS for child in head.lefts):
+            return []
+        members = []
+        for country in self.states_in_play():
+            name = self._gazetteer.country(country).name
+            members.append(self._mention(Actor(country, country, None, "state", name=name), head))
+        return members if len(members) == 2 else []
+
+    def _person(self, head: Token) -> Mention | None:
+        if head.pos_ != "PROPN":
+            return None
+        tokens = self._phrase(head)
+        words = [t.text for t in tokens]
+        title, title_end = self._title(words)
+        name_tokens = [
+            t for t in tokens[title_end:] if t.pos_ == "PROPN" and t.i not in self._matches
+        ]
+        if not name_tokens or name_tokens[-1] is not head:
+            return None
+        name = " ".join(t.text for t in name_tokens)
+        if title is None:
+            known = self._known_person(name)
+            return self._mention(known, name_tokens[0], head) if known else None
+        country = self._country_in(tokens[:title_end]) or self._country_of(head)
+        sector = self._sectors.titles[title.lower()]
+        role = " ".join(w[:1].upper() + w[1:] for w in title.split())
+        actor = Actor(actor_code(country, sector), country, sector, "person", name=name, role=role)
+        self._learn_person(actor, name_tokens)
+        return self._mention(actor, tokens[0], head)
+
+    def _title(self, words: list[str]) -> tuple[str | None, int]:
+        """The longest title among the words before a name, and where the name starts."""
+        best: tuple[str | None, int] = (None, 0)
+        for start in range(len(words)):
+            for length in range(self._sectors.max_title_words, 0, -1):
+                phrase = " ".join(words[start : start + length]).lower()
+                if start + length < len(words) and phrase in self._sectors.titles:
+                    if start + length > best[1]:
+                        best = (phrase, start + length)
+                    break
+        return best
+
+    def _learn_person(self, actor: Actor, name_tokens: list[Token]) -> None:
+        aliases = {actor.name or ""} | {t.text for t in name_tokens if len(t.text) > 1}
+        for alias in aliases:
+            known = self._people.get(alias)
+            if known is not None and known.name != actor.name:
+                self._ambiguous.add(alias)
+            self._people[alias] = actor
+
+    def _known_person(self, name: str) -> Actor | None:
+        if name in self._ambiguous:
+            return None
+        return self._people.get(name)
+
+    def _sector_noun(self, head: Token) -> Mention | None:
+        tokens = self._phrase(head)
+        sector = None
+        # Two-word role nouns first: "security forces", "foreign ministry".
+        if len(tokens) >= 2:
+            sector = self._sectors.noun_sector(f"{tokens[-2].text} {head.text}")
+        sector = (
+            sector or self._sectors.noun_sector(head.text) or self._sectors.noun_sector(head.lemma_)
+        )
+        if sector is None:
+            return None
+        country = self._country_in(tokens[:-1]) or self._country_of(head)
+        kind = "person" if head.text.lower() in self._sectors.titles else "group"
+        role = head.text if kind == "person" else None
+        actor = Actor(actor_code(country, sector), country, sector, kind, role=role)
+        return self._mention(actor, tokens[0], head)
+
+    def _country_in(self, tokens: list[Token]) -> str | None:
+        """A country named among a phrase's modifiers ("Chinese", "China's")."""
+        for token in tokens:
+            match = self._matches.get(token.i)
+            if match is not None and match.hit.kind in ("country", "adjective", "metonym"):
+                return match.hit.code
+        return None
+
+    def _country_of(self, head: Token) -> str | None:
+        """A country after the head: "the president of Peru", "the Government of China"."""
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for obj in child.children:
+                    match = self._matches.get(obj.i)
+                    if match is not None and match.hit.kind in ("country", "adjective"):
+                        return match.hit.code
+        return None
+
+    def _phrase(self, head: Token) -> list[Token]:
+        """The head and the modifiers to its left that belong to its phrase, in order."""
+        collected = [head]
+        stack = [head]
+        while stack:
+            current = stack.pop()
+            for child in current.lefts:
+                if child.dep_ in _MODIFIERS:
+                    collected.append(child)
+                    stack.append(child)
+        collected.sort(key=lambda t: t.i)
+        # Keep only the contiguous run ending at the head.
+        run = [head]
+        for token in reversed(collected[:-1]):
+            if token.i == run[0].i - 1 or (token.i == run[0].i - 2 and token.nbor().is_punct):
+                run.insert(0, token)
+        return [t for t in run if not t.is_punct or t.text in "-'"]
+
+    def _match_span(self, head: Token, match: _Match) -> tuple[Token, Token]:
+        doc = head.doc
+        return doc[match.start], doc[match.end - 1]
+
+    def _mention(self, actor: Actor, first: Token, last: Token | None = None) -> Mention:
+        last = last or first
+        start = first.idx
+        end = last.idx + len(last.text)
+        text = first.doc.text[start:end]
+        return Mention(actor, text, (self._offset + start, self._offset + end))

@@ -1,0 +1,374 @@
+"""Code the clauses of a parsed sentence into CAMEO events, from the dependency parse.
+
+Three ways a clause carries an event, tried for every word of the sentence:
+
+1. an intent frame: "China is willing to work with Peru", "Iran pledged to cooperate" (CAMEO 03);
+2. a trigger verb, alone or with its preposition: "met with", "called on", "attacked";
+3. a trigger noun under a light verb: "held talks with", "imposed sanctions on".
+
+Who acts comes from the clause's subject (shared across "and"-joined verbs, inherited by
+participles and infinitives); who is acted upon from the object or the preposition the
+pattern names; passives swap them. Negated, conditional, modal ("should", "could") and
+questioned clauses are not events; future ones ("will visit") are intents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from communique.actors.resolve import ArticleActors
+from communique.coding.patterns import Patterns
+from communique.records import Mention
+
+_SUBJECTS = frozenset({"nsubj", "csubj", "expl"})
+_OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+_CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
+_PASSIVE = frozenset({"nsubjpass", "auxpass"})
+_MAX_PAIRS = 4  # "A, B and C met D and E" is rare; cap the fan-out of compound actors
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """An event found in a sentence, before its date and place are attached."""
+
+    source: Mention | None
+    target: Mention | None
+    code: str
+    predicate: Token  # the verb whose clause holds the event's date and place
+    trigger: str
+    trigger_span: tuple[int, int]  # character offsets within the doc
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """Actors found for one role, and how directly the parse gave them."""
+
+    mentions: list[Mention]
+    direct: bool
+
+
+_NONE = _Found([], False)
+
+
+class SentenceCoder:
+    """Finds the events of one sentence. Stateless: all memory lives in ``ArticleActors``."""
+
+    def __init__(self, patterns: Patterns) -> None:
+        self._patterns = patterns
+
+    def code(self, sentence: Span, actors: ArticleActors) -> list[Coding]:
+        if sentence.text.rstrip().endswith("?"):
+            return []  # a question reports nothing
+        codings: list[Coding] = []
+        for token in sentence:
+            codings.extend(
+                self._intent(token, actors)
+                or self._verb(token, actors)
+                or self._noun(token, actors)
+            )
+        return _unique(codings)
+
+    # -- the three ways -------------------------------------------------------------------
+
+    def _intent(self, token: Token, actors: ArticleActors) -> list[Coding]:
+        patterns = self._patterns
+        if token.lower_ in patterns.intent_frames and token.dep_ in ("acomp", "oprd"):
+            predicate, frame = token.head, token  # "is willing to", "stands ready to"
+        elif token.pos_ == "VERB" and token.lemma_.lower() in patterns.intent_verbs:
+            predicate = frame = token  # "pledged to", "agreed to"
+        else:
+            return []
+        action = next((c for c in frame.children if c.dep_ == "xcomp"), None)
+        if action is None or _negated(frame) or not self._happened(predicate):
+            return []
+        key, prep = self._pattern_key(action)
+        intended = patterns.verbs.get(key) if key else None
+        targets = self._objects(action, prep, actors) if key else _NONE
+        if not targets.mentions:
+            targets = self._partner_within(action, actors)
+        code = patterns.intent_code(intended)
+        trigger = (frame, action)
+        return self._pairs(self._subjects(predicate, actors), targets, code, predicate, trigger)
+
+    def _verb(self, token: Token, actors: ArticleActors) -> list[Coding]:
+        mistagged = token.pos_ != "VERB"
+        if mistagged and not self._mistagged_verb(token):
+            return []
+        key, prep = self._pattern_key(token)
+        if key is None:
+            return []
+        if self._unrealised(token):
+            return []  # "threatened to attack", "welcomes firms to invest": not (yet) done
+        if not self._happened(token):
+            return []
+        code = self._patterns.verbs[key]
+        if self._future(token):
+            code = self._patterns.intent_code(code)
+        if any(child.dep_ in _PASSIVE for child in token.children):
+            sources = self._agent(token, actors)
+            targets = self._passive_subjects(token, actors)
+        else:
+            sources = self._subjects(token, actors)
+            targets = self._objects(token, prep, actors)
+        if mistagged:
+            sources = _Found(sources.mentions, False)
+        no_target = token.lemma_.lower() in self._patterns.no_target
+        return self._pairs(sources, targets, code, token, (token, prep), no_target=no_target)
+
+    def _noun(self, token: Token, actors: ArticleActors) -> list[Coding]:
+        code = self._patterns.nouns.get(token.lower_) or self._patterns.nouns.get(token.lemma_)
+        if code is None or token.pos_ not in ("NOUN", "PROPN"):
+            return []
+        predicate = token.head
+        if predicate.lemma_.lower() not in self._patterns.light_verbs:
+            return []
+        if token.dep_ == "dobj":
+            sources = self._subjects(predicate, actors)
+        elif token.dep_ == "nsubjpass":
+            sources = self._agent(predicate, actors)
+        else:
+            return []
+        if self._unrealised(predicate) or not self._happened(predicate):
+            return []
+        if self._future(predicate) or predicate.lemma_.lower() in self._patterns.intent_verbs:
+            code = self._patterns.intent_code(code)
+        targets = self._prep_objects(token, self._patterns.noun_target_preps, actors)
+        if not targets.mentions:
+            targets = self._prep_objects(predicate, self._patterns.noun_target_preps, actors)
+        if not targets.mentions:
+            targets = self._children(predicate, ("dative",), actors)
+        return self._pairs(sources, targets, code, predicate, (predicate, token))
+
+    # -- patterns -------------------------------------------------------------------------
+
+    def _pattern_key(self, token: Token) -> tuple[str | None, Token | None]:
+        """The most specific pattern for a verb: "pull out of", "call on", then "call"."""
+        verbs = self._patterns.verbs
+        lemma = token.lemma_.lower()
+        particles = [c for c in token.children if c.dep_ == "prt"]
+        preps = [c for c in token.children if c.dep_ in ("prep", "agent")]
+        for particle in particles:
+            for prep in preps:
+                if f"{lemma} {particle.lower_} {prep.lower_}" in verbs:
+                    return f"{lemma} {particle.lower_} {prep.lower_}", prep
+            if f"{lemma} {particle.lower_}" in verbs:
+                return f"{lemma} {particle.lower_}", particle
+        for prep in preps:
+            if f"{lemma} {prep.lower_}" in verbs:
+                return f"{lemma} {prep.lower_}", prep
+        if lemma in verbs:
+            return lemma, None
+        return None, None
+
+    def _mistagged_verb(self, token: Token) -> bool:
+        """A verb the tagger took for a plural noun: "Peru abides by ..." tagged NNS.
+
+        Only trusted when a verb pattern with its preposition matches and an actor stands
+        right before it, as the parser then hangs that actor on it as a compound.
+        """
+        if token.tag_ != "NNS":
+            return False
+        key, prep = self._pattern_key(token)
+        if key is None or prep is None or " " not in key:
+            return False
+        return any(child.dep_ == "compound" and child.i == token.i - 1 for child in token.lefts)
+
+    # -- status of a clause ---------------------------------------------------------------
+
+    def _happened(self, token: Token) -> bool:
+        """False for negated, modal and conditional clauses, looking through "and"-chains."""
+        current: Token | None = token
+        while current is not None:
+            for child in current.children:
+                if child.dep_ == "neg":
+                    return False
+                if child.dep_ == "aux" and child.lower_ in self._patterns.hypothetical_modals:
+                    return False
+                if child.dep_ == "mark" and child.lower_ in _CONDITIONS:
+                    return False
+            current = _governing_verb(current)
+        return True
+
+    def _unrealised(self, verb: Token) -> bool:
+        """An infinitive not governed by an aspect verb: "refused to meet", "urged X to talk".
+
+        "continued to attack" did attack; intent frames code their infinitives themselves.
+        """
+        infinitive = verb.dep_ == "xcomp" or any(
+            child.dep_ == "aux" and child.tag_ == "TO" for child in verb.children
+        )
+        return infinitive and verb.head.lemma_.lower() not in self._patterns.aspect_verbs
+
+    def _future(self, token: Token) -> bool:
+        current: Token | None = token
+        while current is not None:
+            if any(
+                c.dep_ == "aux" and c.lower_ in self._patterns.future_auxiliaries
+                for c in current.children
+            ):
+                return True
+            current = _governing_verb(current)
+        return False
+
+    # -- roles ----------------------------------------------------------------------------
+
+    def _subjects(self, verb: Token, actors: ArticleActors, depth: int = 0) -> _Found:
+        for child in verb.children:
+            if child.dep_ in _SUBJECTS:
+                if child.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                    return _Found(actors.resolve(verb.head), True)
+                return _Found(self._resolve_all(child, actors), True)
+        if self._mistagged_verb(verb):
+            left = next(c for c in verb.lefts if c.dep_ == "compound")
+            return _Found(actors.resolve(left), False)
+        if depth < 4 and verb.dep_ in ("conj", "xcomp", "advcl", "acomp"):
+            inherited = self._subjects(verb.head, actors, depth + 1)
+            return _Found(inherited.mentions, False)
+        return _NONE
+
+    def _objects(self, verb: Token, prep: Token | None, actors: ArticleActors) -> _Found:
+        if prep is not None and prep.dep_ in ("prep", "agent"):
+            return self._children(prep, ("pobj", "pcomp"), actors)
+        found = self._children(verb, _OBJECTS, actors)
+        if found.mentions:
+            return found
+        found = self._prep_objects(verb, self._patterns.target_preps, actors)
+        if found.mentions:
+            return found
+        # "welcomes Chinese enterprises to invest": the object is the subject of the complement.
+        for child in verb.children:
+            if child.dep_ in ("ccomp", "xcomp"):
+                for grandchild in child.children:
+                    if grandchild.dep_ in _SUBJECTS:
+                        return _Found(self._resolve_all(grandchild, actors), False)
+        return _NONE
+
+    def _passive_subjects(self, verb: Token, actors: ArticleActors) -> _Found:
+        return self._children(verb, ("nsubjpass",), actors)
+
+    def _agent(self, verb: Token, actors: ArticleActors) -> _Found:
+        for child in verb.children:
+            if child.dep_ == "agent":
+                return self._children(child, ("pobj",), actors)
+        return _NONE
+
+    def _children(
+        self, token: Token, deps: tuple[str, ...] | frozenset[str], actors: ArticleActors
+    ) -> _Found:
+        for child in token.children:
+            if child.dep_ in deps:
+                mentions = self._resolve_all(child, actors)
+                if mentions:
+                    return _Found(mentions, True)
+        return _NONE
+
+    def _prep_objects(self, token: Token, preps: frozenset[str], actors: ArticleActors) -> _Found:
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in preps:
+                found = self._children(child, ("pobj",), actors)
+                if found.mentions:
+                    return found
+        return _NONE
+
+    def _partner_within(self, action: Token, actors: ArticleActors) -> _Found:
+        """The partner of an intended act: "to work with Peru", "cooperation with China"."""
+        for token in action.subtree:
+            if token.dep_ == "prep" and token.lower_ in ("with", "to"):
+                found = self._children(token, ("pobj",), actors)
+                if found.mentions:
+                    return _Found(found.mentions, False)
+        return _NONE
+
+    def _resolve_all(self, head: Token, actors: ArticleActors) -> list[Mention]:
+        """The actors of a phrase and of the phrases joined to it by "and"."""
+        mentions = list(actors.resolve_within(head))
+        for conj in head.conjuncts:
+            if conj.i > head.i:
+                mentions.extend(actors.resolve_within(conj))
+        return mentions
+
+    # -- events ---------------------------------------------------------------------------
+
+    def _pairs(
+        self,
+        sources: _Found,
+        targets: _Found,
+        code: str,
+        predicate: Token,
+        trigger: tuple[Token, Token | None],
+        no_target: bool = False,
+    ) -> list[Coding]:
+        pairs: list[tuple[Mention, Mention | None]] = []
+        if sources.mentions and targets.mentions:
+            pairs = [(s, t) for s in sources.mentions for t in targets.mentions]
+        elif len(sources.mentions) >= 2 and code in self._patterns.symmetric:
+            # "China and Peru signed", "the two sides held talks": each acts on the other.
+            pairs = [(s, t) for s in sources.mentions for t in sources.mentions if s is not t]
+        elif sources.mentions and no_target:
+            pairs = [(s, None) for s in sources.mentions]
+        confidence = 0.9
+        confidence -= 0.0 if sources.direct else 0.1
+        confidence -= 0.0 if targets.direct or not targets.mentions else 0.1
+        confidence -= 0.3 if not targets.mentions else 0.0
+        trigger_text, trigger_span = _trigger(trigger)
+        codings = []
+        for source, target in pairs[:_MAX_PAIRS]:
+            if target is not None and _same_actor(source, target):
+                continue
+            codings.append(
+                Coding(source, target, code, predicate, trigger_text, trigger_span, confidence)
+            )
+        return codings
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The verb whose auxiliaries and negation also govern ``token``: the first conjunct of
+    a chain that shares its subject, or the aspect verb of "continue to ..."."""
+    if token.dep_ == "conj" and not any(c.dep_ in _SUBJECTS | {"aux"} for c in token.children):
+        return token.head
+    if token.dep_ == "xcomp":
+        return token.head
+    return None
+
+
+def _negated(token: Token) -> bool:
+    return any(child.dep_ == "neg" for child in token.children)
+
+
+def _same_actor(source: Mention, target: Mention) -> bool:
+    a, b = source.actor, target.actor
+    if a.code == b.code:
+        return True
+    # A country standing for itself within a group ("called on the two sides"): the source's
+    # own country is not its target.
+    return b.kind == "state" and b.sector is None and a.country == b.country
+
+
+def _trigger(tokens: tuple[Token, Token | None]) -> tuple[str, tuple[int, int]]:
+    first, last = tokens
+    if last is None or last.i < first.i:
+        last = first
+    doc = first.doc
+    # Words far apart ("willing ... work") are shown with an ellipsis between them.
+    far = last.i - first.i > 1
+    text = f"{first.text} … {last.text}" if far else doc[first.i : last.i + 1].text
+    return text, (first.idx, last.idx + len(last.text))
+
+
+def _unique(codings: list[Coding]) -> list[Coding]:
+    seen = set()
+    result = []
+    for coding in codings:
+        key = (
+            coding.source.actor.code if coding.source else None,
+            coding.target.actor.code if coding.target else None,
+            coding.code,
+        )
+        if key not in seen:
+            seen.add(key)
+            result.append(coding)
+    return result

@@ -1,0 +1,143 @@
+"""Event trigger patterns (``data/verbs.yml``), validated against the CAMEO ontology."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from communique.coding.ontology import Ontology, default_ontology
+from communique.errors import DataFileError
+
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def inflections(lemma: str) -> set[str]:
+    """The regular forms of an English verb or noun, generously: over-generating is harmless."""
+    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", lemma + "ing"}
+    if lemma.endswith("e"):
+        forms.add(lemma[:-1] + "ing")
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}  # "banned", "shelling"
+    return forms
+
+
+def _surface_forms(data: dict[str, Any], path: Path, words: set[str]) -> frozenset[str]:
+    irregular = data.get("irregular_forms") or {}
+    if not isinstance(irregular, dict):
+        raise DataFileError(str(path), "'irregular_forms' must map a lemma to its forms")
+    forms: set[str] = set()
+    for word in words:
+        head = word.split()[0]
+        forms |= inflections(head)
+        extra = irregular.get(head, [])
+        if not isinstance(extra, list):
+            raise DataFileError(str(path), f"'irregular_forms': {head!r} must list its forms")
+        forms |= {str(form).lower() for form in extra}
+    return frozenset(forms)
+
+
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    """What words trigger which CAMEO codes, and the words that change their meaning."""
+
+    verbs: dict[str, str]  # "meet" or "call on" → CAMEO code
+    nouns: dict[str, str]  # "talks" → CAMEO code
+    light_verbs: frozenset[str]
+    target_preps: frozenset[str]
+    noun_target_preps: frozenset[str]
+    intent_frames: frozenset[str]
+    intent_verbs: frozenset[str]
+    intent_codes: dict[str, str]  # CAMEO root of the intended act → intent code; "default"
+    aspect_verbs: frozenset[str]
+    hypothetical_modals: frozenset[str]
+    future_auxiliaries: frozenset[str]
+    symmetric: frozenset[str]
+    no_target: frozenset[str]
+    surface_forms: frozenset[str]  # every word form that can start an event
+    version: str
+
+    def may_hold_event(self, text: str) -> bool:
+        """Whether a passage contains any trigger word: a cheap test before parsing it."""
+        return not self.surface_forms.isdisjoint(_LOWER_WORD.findall(text.lower()))
+
+    def intent_code(self, intended: str | None) -> str:
+        if intended is not None and intended[:2] in self.intent_codes:
+            return self.intent_codes[intended[:2]]
+        return self.intent_codes["default"]
+
+
+def _words(path: Path, data: dict[str, Any], key: str) -> frozenset[str]:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise DataFileError(str(path), f"'{key}' must be a list of words")
+    return frozenset(w.lower() for w in value)
+
+
+def _codes(path: Path, data: dict[str, Any], key: str, ontology: Ontology) -> dict[str, str]:
+    value = data.get(key)
+    if not isinstance(value, dict) or not value:
+        raise DataFileError(str(path), f"'{key}' must be a non-empty mapping")
+    result = {}
+    for words, code in value.items():
+        if not isinstance(words, str) or not isinstance(code, str):
+            raise DataFileError(str(path), f"'{key}': {words!r} must map to a quoted CAMEO code")
+        if code not in ontology:
+            raise DataFileError(str(path), f"'{key}': {words!r} has unknown CAMEO code {code!r}")
+        result[" ".join(words.lower().split())] = code
+    return result
+
+
+def load_patterns(path: Path | None = None, ontology: Ontology | None = None) -> Patterns:
+    """Load and validate the trigger patterns; every code must be a known CAMEO code."""
+    file = path or Path(str(resources.files("communique") / "data" / "verbs.yml"))
+    known = ontology or default_ontology()
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise DataFileError(str(file), f"cannot read: {error}") from None
+    if not isinstance(data, dict):
+        raise DataFileError(str(file), "expected a mapping at the top level")
+    intent = data.get("intent")
+    if not isinstance(intent, dict):
+        raise DataFileError(str(file), "'intent' must be a mapping")
+    intent_codes = _codes(file, intent, "codes", known)
+    if "default" not in intent_codes:
+        raise DataFileError(str(file), "'intent.codes' needs a 'default' code")
+    verbs = _codes(file, data, "verbs", known)
+    nouns = _codes(file, data, "nouns", known)
+    intent_frames = _words(file, intent, "frames")
+    intent_verbs = _words(file, intent, "verbs")
+    triggers = set(verbs) | set(nouns) | intent_frames | intent_verbs
+    symmetric = _words(file, data, "symmetric")
+    for code in symmetric:
+        if code not in known:
+            raise DataFileError(str(file), f"'symmetric': unknown CAMEO code {code!r}")
+    return Patterns(
+        verbs=verbs,
+        nouns=nouns,
+        light_verbs=_words(file, data, "light_verbs"),
+        target_preps=_words(file, data, "target_preps"),
+        noun_target_preps=_words(file, data, "target_preps_for_nouns"),
+        intent_frames=intent_frames,
+        intent_verbs=intent_verbs,
+        intent_codes=intent_codes,
+        aspect_verbs=_words(file, data, "aspect_verbs"),
+        hypothetical_modals=_words(file, data, "hypothetical_modals"),
+        future_auxiliaries=_words(file, data, "future_auxiliaries"),
+        symmetric=symmetric,
+        no_target=_words(file, data, "no_target"),
+        surface_forms=_surface_forms(data, file, triggers),
+        version=f"verbs-{data.get('version', 0)}",
+    )
+
+
+@cache
+def default_patterns() -> Patterns:
+    return load_patterns()

@@ -1,0 +1,245 @@
+"""The path of an article, in one place:
+
+    read → clean → annotate → actors → events → time & place → store
+
+``code_batch`` is the unit of work: a batch of articles in, coded articles out, touching no
+store. ``run`` feeds it from the readers and writes each coded article to the store; a
+distributed run ships the same function to its workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from communique.actors.gazetteer import Gazetteer, default_gazetteer
+from communique.actors.resolve import ArticleActors
+from communique.actors.sectors import SectorVocabulary, default_sectors
+from communique.annotate import AnnotateConfig, annotate, load_pipeline
+from communique.clean import clean
+from communique.coding.coder import Coding, SentenceCoder
+from communique.coding.ontology import Ontology, default_ontology
+from communique.coding.patterns import Patterns, default_patterns
+from communique.readers import read_inputs
+from communique.records import (
+    Article,
+    CleanArticle,
+    CodedArticle,
+    Event,
+    Mention,
+    Passage,
+    Rejected,
+    Sentence,
+)
+from communique.store.duckdb import EventStore
+from communique.when import event_date
+from communique.where import PlaceGazetteer, default_places, event_place
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    """How a run codes: the model and batching, and the largest article it accepts."""
+
+    annotate: AnnotateConfig = field(default_factory=AnnotateConfig)
+    articles_per_batch: int = 20
+    max_article_chars: int = 1_000_000
+
+
+@dataclass(frozen=True)
+class Coder:
+    """Everything coding needs, loaded once per process."""
+
+    nlp: Language
+    gazetteer: Gazetteer
+    sectors: SectorVocabulary
+    patterns: Patterns
+    ontology: Ontology
+    places: PlaceGazetteer
+    config: PipelineConfig
+
+    @classmethod
+    def load(cls, config: PipelineConfig | None = None) -> Coder:
+        config = config or PipelineConfig()
+        return cls(
+            nlp=load_pipeline(config.annotate),
+            gazetteer=default_gazetteer(),
+            sectors=default_sectors(),
+            patterns=default_patterns(),
+            ontology=default_ontology(),
+            places=default_places(),
+            config=config,
+        )
+
+    @property
+    def version(self) -> str:
+        """The versions of the model and of every dictionary, recorded with each event."""
+        model = f"{self.nlp.meta.get('name', '?')}-{self.nlp.meta.get('version', '?')}"
+        parts = (model, self.gazetteer.version, self.sectors.version, self.patterns.version)
+        return "+".join((*parts, self.ontology.version))
+
+
+# -- one batch ---------------------------------------------------------------------------
+
+
+def code_batch(articles: Sequence[Article], coder: Coder) -> list[CodedArticle | Rejected]:
+    """Code a batch of articles. Each comes back coded, or rejected with its reason."""
+    results: list[CodedArticle | Rejected | None] = [None] * len(articles)
+    cleaned: list[tuple[int, CleanArticle]] = []
+    for index, article in enumerate(articles):
+        # 1. clean: drop captions, credits and editor lines; read the dateline.
+        if len(article.text) > coder.config.max_article_chars:
+            limit = coder.config.max_article_chars
+            results[index] = Rejected(article.origin, f"article longer than {limit} characters")
+            continue
+        cleaned.append((index, clean(article)))
+    # 2. annotate: the kept passages of the batch through spaCy at once, skipping those
+    #    without a single trigger word: they cannot hold an event, and parsing is the cost.
+    may_hold_event = coder.patterns.may_hold_event
+    texts = ((p.text, (i, p)) for i, c in cleaned for p in c.passages if may_hold_event(p.text))
+    docs: dict[int, list[tuple[Passage, Doc]]] = {i: [] for i, _ in cleaned}
+    for doc, (i, passage) in annotate(coder.nlp, texts, coder.config.annotate):
+        docs[i].append((passage, doc))
+    # 3-5. actors, events, time and place, one article at a time, in reading order.
+    for index, clean_article in cleaned:
+        results[index] = _code_article(clean_article, docs[index], coder)
+    return [r for r in results if r is not None]
+
+
+def _code_article(
+    article: CleanArticle, docs: list[tuple[Passage, Doc]], coder: Coder
+) -> CodedArticle:
+    actors = ArticleActors(coder.gazetteer, coder.sectors)
+    sentence_coder = SentenceCoder(coder.patterns)
+    sentences: list[Sentence] = []
+    mentions: list[Mention] = []
+    events: dict[tuple[str | None, str | None, str, str | None], Event] = {}
+    for passage, doc in docs:
+        for span in doc.sents:
+            start = passage.start + span.start_char
+            sentence = Sentence(len(sentences), span.text, (start, start + len(span.text)))
+            sentences.append(sentence)
+            # 3. actors: remember who the sentence names, for later short forms.
+            mentions.extend(actors.scan(span, passage.start))
+            # 4. events, each with 5. its date and place.
+            for coding in sentence_coder.code(span, actors):
+                event = _event(coding, article, sentence, passage, actors, coder)
+                # One article telling the same thing twice is one event.
+                key = (
+                    event.source.actor.code if event.source else None,
+                    event.target.actor.code if event.target else None,
+                    event.cameo,
+                    event.date.date.isoformat() if event.date else None,
+                )
+                events.setdefault(key, event)
+    return CodedArticle(article, tuple(sentences), tuple(mentions), tuple(events.values()))
+
+
+def _event(
+    coding: Coding,
+    article: CleanArticle,
+    sentence: Sentence,
+    passage: Passage,
+    actors: ArticleActors,
+    coder: Coder,
+) -> Event:
+    cameo = coder.ontology[coding.code]
+    dateline_place = article.dateline.place if article.dateline else None
+    countries = [
+        m.actor.country for m in (coding.source, coding.target) if m and m.actor.country
+    ] + actors.states_in_play()
+    trigger_start = passage.start + coding.trigger_span[0]
+    trigger_end = passage.start + coding.trigger_span[1]
+    return Event(
+        id=_event_id(article.article.id, sentence.index, coding),
+        article_id=article.article.id,
+        sentence=sentence,
+        source=coding.source,
+        target=coding.target,
+        cameo=cameo.code,
+        plover=cameo.plover,
+        quad_class=cameo.quad_class,
+        goldstein=cameo.goldstein,
+        confidence=round(coding.confidence, 2),
+        trigger=coding.trigger,
+        trigger_span=(trigger_start, trigger_end),
+        date=event_date(coding.predicate, article),
+        location=event_place(coding.predicate, dateline_place, countries, coder.places),
+        coder_version=coder.version,
+    )
+
+
+def _event_id(article_id: str, sentence_index: int, coding: Coding) -> str:
+    source = coding.source.actor.code if coding.source else ""
+    target = coding.target.actor.code if coding.target else ""
+    key = f"{article_id}|{sentence_index}|{coding.code}|{source}|{target}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+# -- a whole run -------------------------------------------------------------------------
+
+
+@dataclass
+class RunSummary:
+    """What a run did: articles read, coded, already stored, skipped (with reasons)."""
+
+    read: int = 0
+    coded: int = 0
+    already_stored: int = 0
+    events: int = 0
+    skipped: list[Rejected] = field(default_factory=list)
+
+
+Progress = Callable[[RunSummary], None]
+
+
+def run(
+    inputs: Iterable[str],
+    store: EventStore,
+    coder: Coder,
+    on_progress: Progress | None = None,
+    on_skip: Callable[[Rejected], None] | None = None,
+    stdin: TextIO | None = None,
+) -> RunSummary:
+    """Read, code and store everything in ``inputs``; bad inputs are skipped, not fatal."""
+    summary = RunSummary()
+    for batch in _batches(read_inputs(inputs, stdin=stdin), coder.config.articles_per_batch):
+        fresh: list[Article] = []
+        for item in batch:
+            if isinstance(item, Rejected):
+                summary.skipped.append(item)
+                if on_skip:
+                    on_skip(item)
+                continue
+            summary.read += 1
+            if store.has_article(item.id) or any(a.id == item.id for a in fresh):
+                summary.already_stored += 1
+            else:
+                fresh.append(item)
+        for result in code_batch(fresh, coder):
+            if isinstance(result, Rejected):
+                summary.skipped.append(result)
+                if on_skip:
+                    on_skip(result)
+                continue
+            store.add(result)
+            summary.coded += 1
+            summary.events += len(result.events)
+        if on_progress:
+            on_progress(summary)
+    return summary
+
+
+def _batches(items: Iterator[Article | Rejected], size: int) -> Iterator[list[Article | Rejected]]:
+    batch: list[Article | Rejected] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

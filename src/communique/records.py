@@ -1,0 +1,165 @@
+"""The typed records that flow along the path of an article.
+
+Every offset is a character offset into ``Article.text``, the text as it was read, so that an
+event can always be traced back to the exact words that say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as read from its file, before any cleaning."""
+
+    id: str
+    text: str
+    title: str | None = None
+    published: dt.date | None = None
+    url: str | None = None
+    source: str | None = None
+    origin: str = ""  # where it was read: "path" or "path:line"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An input that could not become an article, with the reason why."""
+
+    origin: str  # "path" or "path:line"
+    reason: str
+
+    def message(self) -> str:
+        return f"{self.origin}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """The opening ``BEIJING, June 28 (Xinhua) --`` of a wire story."""
+
+    place: str | None  # as a name, e.g. "Beijing"
+    date: dt.date | None  # the year comes from the publication date
+    agency: str | None  # e.g. "Xinhua"
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A piece of body text kept by cleaning; ``text == article.text[start:start+len(text)]``."""
+
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A piece of the original text that cleaning removed, and why."""
+
+    span: Span
+    reason: str  # "caption", "credit", "editor line", "header fragment", "dateline", ...
+
+
+@dataclass(frozen=True, slots=True)
+class CleanArticle:
+    """An article with its boilerplate removed and its dateline parsed."""
+
+    article: Article
+    passages: tuple[Passage, ...]
+    dateline: Dateline | None = None
+    dropped: tuple[Dropped, ...] = ()
+
+    @property
+    def reference_date(self) -> dt.date | None:
+        """The date relative expressions are resolved against: dateline, else publication."""
+        if self.dateline is not None and self.dateline.date is not None:
+            return self.dateline.date
+        return self.article.published
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of kept text, numbered in reading order within its article."""
+
+    index: int
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts or is acted upon, with a CAMEO-style code (country + sector)."""
+
+    code: str  # "CHNGOV", "IGOUNO", "---REB"
+    country: str | None  # ISO 3166 alpha-3
+    sector: str | None  # "GOV", "MIL", ...
+    kind: str  # "state", "person", "organisation", "igo", "group"
+    name: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An actor as mentioned in a sentence: the words that name it."""
+
+    actor: Actor
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place resolved in the gazetteer."""
+
+    name: str
+    country: str | None
+    lat: float | None
+    lon: float | None
+    gazetteer_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    """When an event happened, and where in the article that was read from."""
+
+    date: dt.date
+    precision: str  # "day", "month", "year"
+    origin: str  # "sentence", "dateline", "publication"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One coded event: who did what to whom, when, where, and the sentence that says so."""
+
+    id: str
+    article_id: str
+    sentence: Sentence
+    source: Mention | None
+    target: Mention | None
+    cameo: str
+    plover: str | None
+    quad_class: int
+    goldstein: float
+    confidence: float
+    trigger: str = ""  # the words that carry the event, e.g. "met with"
+    trigger_span: Span | None = None
+    date: EventDate | None = None
+    location: Place | None = None
+    coder_version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CodedArticle:
+    """The result of coding one article: the article, its sentences, actors and events."""
+
+    article: CleanArticle
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    events: tuple[Event, ...]
+    notes: tuple[str, ...] = field(default=())

@@ -1,0 +1,355 @@
+"""The event store: one DuckDB file. Nothing outside ``store/`` talks to the database.
+
+Each article is written in one transaction with its actors and events, so a run that fails
+or is stopped part-way leaves every article either wholly stored or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from communique.errors import StoreError
+from communique.records import CodedArticle, Event, Mention
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS articles (
+    id VARCHAR PRIMARY KEY,
+    origin VARCHAR,
+    url VARCHAR,
+    source VARCHAR,
+    title VARCHAR,
+    published DATE,
+    dateline_place VARCHAR,
+    dateline_date DATE,
+    agency VARCHAR,
+    text VARCHAR,
+    sentences INTEGER,
+    coded_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    article_id VARCHAR,
+    code VARCHAR,
+    country VARCHAR,
+    sector VARCHAR,
+    kind VARCHAR,
+    name VARCHAR,
+    role VARCHAR,
+    text VARCHAR,
+    span_start INTEGER,
+    span_end INTEGER
+);
+CREATE TABLE IF NOT EXISTS events (
+    id VARCHAR PRIMARY KEY,
+    article_id VARCHAR,
+    date DATE,
+    date_precision VARCHAR,
+    date_origin VARCHAR,
+    source_code VARCHAR, source_country VARCHAR, source_sector VARCHAR, source_kind VARCHAR,
+    source_name VARCHAR, source_role VARCHAR, source_text VARCHAR,
+    source_start INTEGER, source_end INTEGER,
+    target_code VARCHAR, target_country VARCHAR, target_sector VARCHAR, target_kind VARCHAR,
+    target_name VARCHAR, target_role VARCHAR, target_text VARCHAR,
+    target_start INTEGER, target_end INTEGER,
+    cameo VARCHAR,
+    plover VARCHAR,
+    quad_class INTEGER,
+    goldstein DOUBLE,
+    confidence DOUBLE,
+    trigger VARCHAR,
+    trigger_start INTEGER,
+    trigger_end INTEGER,
+    location_name VARCHAR,
+    location_country VARCHAR,
+    lat DOUBLE,
+    lon DOUBLE,
+    location_id VARCHAR,
+    sentence_index INTEGER,
+    sentence VARCHAR,
+    span_start INTEGER,
+    span_end INTEGER,
+    coder_version VARCHAR
+);
+"""
+
+_EVENT_COLUMNS = (
+    "id, article_id, date, date_precision, date_origin, "
+    "source_code, source_country, source_sector, source_kind, source_name, source_role, "
+    "source_text, source_start, source_end, "
+    "target_code, target_country, target_sector, target_kind, target_name, target_role, "
+    "target_text, target_start, target_end, "
+    "cameo, plover, quad_class, goldstein, confidence, trigger, trigger_start, trigger_end, "
+    "location_name, location_country, lat, lon, location_id, "
+    "sentence_index, sentence, span_start, span_end, coder_version"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorView:
+    """One side of a stored event."""
+
+    code: str
+    country: str | None
+    sector: str | None
+    kind: str | None
+    name: str | None
+    role: str | None
+    text: str | None
+    span: tuple[int, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event as read back from the store."""
+
+    id: str
+    article_id: str
+    date: dt.date | None
+    date_precision: str | None
+    source: ActorView | None
+    target: ActorView | None
+    cameo: str
+    plover: str | None
+    quad_class: int
+    goldstein: float
+    confidence: float
+    trigger: str | None
+    location_name: str | None
+    location_country: str | None
+    lat: float | None
+    lon: float | None
+    sentence_index: int
+    sentence: str
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Which events to read. Actor codes match exactly or as a prefix ("CHN" → "CHNGOV")."""
+
+    source: str | None = None
+    target: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+class EventStore:
+    """A DuckDB file holding articles, actor mentions and events."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no such store (run `communique code` first)")
+        try:
+            self._db = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as error:
+            raise StoreError(f"{self.path}: cannot open the store: {error}") from None
+        if not read_only:
+            self._db.execute(_SCHEMA)
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing --------------------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone()
+        return row is not None
+
+    def add(self, coded: CodedArticle) -> bool:
+        """Store an article with its mentions and events; False if it was already there."""
+        article = coded.article.article
+        dateline = coded.article.dateline
+        try:
+            self._db.execute("BEGIN TRANSACTION")
+            if self.has_article(article.id):
+                self._db.execute("ROLLBACK")
+                return False
+            self._db.execute(
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
+                [
+                    article.id,
+                    article.origin,
+                    article.url,
+                    article.source,
+                    article.title,
+                    article.published,
+                    dateline.place if dateline else None,
+                    dateline.date if dateline else None,
+                    dateline.agency if dateline else None,
+                    article.text,
+                    len(coded.sentences),
+                ],
+            )
+            if coded.mentions:
+                self._db.executemany(
+                    "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_mention_row(article.id, m) for m in coded.mentions],
+                )
+            if coded.events:
+                marks = ", ".join("?" * len(_EVENT_COLUMNS.split(",")))
+                self._db.executemany(
+                    f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({marks})",
+                    [_event_row(e) for e in coded.events],
+                )
+            self._db.execute("COMMIT")
+        except duckdb.Error as error:
+            self._db.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot store article {article.id}: {error}") from None
+        return True
+
+    # -- reading --------------------------------------------------------------------------
+
+    def events(self, where: EventFilter | None = None) -> Iterator[StoredEvent]:
+        where = where or EventFilter()
+        clauses: list[str] = []
+        params: list[object] = []
+        for column, code in (("source_code", where.source), ("target_code", where.target)):
+            if code:
+                clauses.append(f"starts_with({column}, ?)")
+                params.append(code.upper())
+        if where.since:
+            clauses.append("date >= ?")
+            params.append(where.since)
+        if where.until:
+            clauses.append("date <= ?")
+            params.append(where.until)
+        sql = f"SELECT {_EVENT_COLUMNS} FROM events"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY date, article_id, sentence_index, id"
+        cursor = self._db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        while rows := cursor.fetchmany(1000):
+            for row in rows:
+                yield _stored_event(dict(zip(names, row, strict=True)))
+
+    def counts(self) -> dict[str, int]:
+        result = {}
+        for table in ("articles", "mentions", "events"):
+            row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
+            result[table] = int(row[0]) if row else 0
+        return result
+
+
+def _mention_row(article_id: str, mention: Mention) -> list[Any]:
+    actor = mention.actor
+    return [
+        article_id,
+        actor.code,
+        actor.country,
+        actor.sector,
+        actor.kind,
+        actor.name,
+        actor.role,
+        mention.text,
+        mention.span[0],
+        mention.span[1],
+    ]
+
+
+def _side(mention: Mention | None) -> list[Any]:
+    if mention is None:
+        return [None] * 9
+    actor = mention.actor
+    return [
+        actor.code,
+        actor.country,
+        actor.sector,
+        actor.kind,
+        actor.name,
+        actor.role,
+        mention.text,
+        mention.span[0],
+        mention.span[1],
+    ]
+
+
+def _event_row(event: Event) -> list[Any]:
+    date = event.date
+    place = event.location
+    trigger = event.trigger_span or (None, None)
+    return [
+        event.id,
+        event.article_id,
+        date.date if date else None,
+        date.precision if date else None,
+        date.origin if date else None,
+        *_side(event.source),
+        *_side(event.target),
+        event.cameo,
+        event.plover,
+        event.quad_class,
+        event.goldstein,
+        event.confidence,
+        event.trigger,
+        trigger[0],
+        trigger[1],
+        place.name if place else None,
+        place.country if place else None,
+        place.lat if place else None,
+        place.lon if place else None,
+        place.gazetteer_id if place else None,
+        event.sentence.index,
+        event.sentence.text,
+        event.sentence.span[0],
+        event.sentence.span[1],
+        event.coder_version,
+    ]
+
+
+def _actor_view(row: dict[str, Any], side: str) -> ActorView | None:
+    if row[f"{side}_code"] is None:
+        return None
+    start, end = row[f"{side}_start"], row[f"{side}_end"]
+    return ActorView(
+        code=row[f"{side}_code"],
+        country=row[f"{side}_country"],
+        sector=row[f"{side}_sector"],
+        kind=row[f"{side}_kind"],
+        name=row[f"{side}_name"],
+        role=row[f"{side}_role"],
+        text=row[f"{side}_text"],
+        span=(start, end) if start is not None else None,
+    )
+
+
+def _stored_event(row: dict[str, Any]) -> StoredEvent:
+    return StoredEvent(
+        id=row["id"],
+        article_id=row["article_id"],
+        date=row["date"],
+        date_precision=row["date_precision"],
+        source=_actor_view(row, "source"),
+        target=_actor_view(row, "target"),
+        cameo=row["cameo"],
+        plover=row["plover"],
+        quad_class=row["quad_class"],
+        goldstein=row["goldstein"],
+        confidence=row["confidence"],
+        trigger=row["trigger"],
+        location_name=row["location_name"],
+        location_country=row["location_country"],
+        lat=row["lat"],
+        lon=row["lon"],
+        sentence_index=row["sentence_index"],
+        sentence=row["sentence"],
+        span=(row["span_start"], row["span_end"]),
+    )

@@ -1,0 +1,97 @@
+"""Stored events in the shapes users read: the JSON contract, CSV rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from communique.store.duckdb import ActorView, StoredEvent
+
+CSV_COLUMNS = (
+    "id",
+    "article_id",
+    "date",
+    "source_code",
+    "source_name",
+    "target_code",
+    "target_name",
+    "cameo",
+    "plover",
+    "quad_class",
+    "goldstein",
+    "confidence",
+    "location_name",
+    "location_country",
+    "lat",
+    "lon",
+    "sentence",
+    "span_start",
+    "span_end",
+)
+
+
+def _actor(actor: ActorView | None) -> dict[str, Any] | None:
+    if actor is None:
+        return None
+    return {
+        "code": actor.code,
+        "country": actor.country,
+        "sector": actor.sector,
+        "name": actor.name,
+        "role": actor.role,
+        "text": actor.text,
+        "span": list(actor.span) if actor.span else None,
+    }
+
+
+def event_record(event: StoredEvent) -> dict[str, Any]:
+    """The event as the JSON contract of DESIGN.md (plus a few extra keys)."""
+    location = None
+    if event.location_name is not None:
+        location = {
+            "name": event.location_name,
+            "country": event.location_country,
+            "lat": event.lat,
+            "lon": event.lon,
+        }
+    return {
+        "id": event.id,
+        "article_id": event.article_id,
+        "date": event.date.isoformat() if event.date else None,
+        "date_precision": event.date_precision,
+        "source": _actor(event.source),
+        "target": _actor(event.target),
+        "cameo": event.cameo,
+        "plover": event.plover,
+        "quad_class": event.quad_class,
+        "goldstein": event.goldstein,
+        "confidence": event.confidence,
+        "trigger": event.trigger,
+        "location": location,
+        "sentence": event.sentence,
+        "span": list(event.span),
+    }
+
+
+def csv_row(event: StoredEvent) -> list[Any]:
+    source, target = event.source, event.target
+    return [
+        event.id,
+        event.article_id,
+        event.date.isoformat() if event.date else "",
+        source.code if source else "",
+        (source.name or "") if source else "",
+        target.code if target else "",
+        (target.name or "") if target else "",
+        event.cameo,
+        event.plover or "",
+        event.quad_class,
+        event.goldstein,
+        event.confidence,
+        event.location_name or "",
+        event.location_country or "",
+        "" if event.lat is None else event.lat,
+        "" if event.lon is None else event.lon,
+        event.sentence,
+        event.span[0],
+        event.span[1],
+    ]
