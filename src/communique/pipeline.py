@@ -99,11 +99,17 @@ def code_batch(articles: Sequence[Article], coder: Coder) -> list[CodedArticle |
         cleaned.append((index, clean(article)))
     # 2. annotate: the kept passages of the batch through spaCy at once, skipping those
     #    without a single trigger word: they cannot hold an event, and parsing is the cost.
+    #    Those are only tokenised, to learn the titled people they introduce.
     may_hold_event = coder.patterns.may_hold_event
     texts = ((p.text, (i, p)) for i, c in cleaned for p in c.passages if may_hold_event(p.text))
     docs: dict[int, list[tuple[Passage, Doc]]] = {i: [] for i, _ in cleaned}
     for doc, (i, passage) in annotate(coder.nlp, texts, coder.config.annotate):
         docs[i].append((passage, doc))
+    for i, clean_article in cleaned:
+        for passage in clean_article.passages:
+            if not may_hold_event(passage.text):
+                docs[i].append((passage, coder.nlp.make_doc(passage.text)))
+        docs[i].sort(key=lambda pair: pair[0].start)
     # 3-5. actors, events, time and place, one article at a time, in reading order.
     for index, clean_article in cleaned:
         results[index] = _code_article(clean_article, docs[index], coder)
@@ -119,6 +125,9 @@ def _code_article(
     mentions: list[Mention] = []
     events: dict[tuple[str | None, str | None, str, str | None], Event] = {}
     for passage, doc in docs:
+        if not doc.has_annotation("DEP"):
+            actors.learn_titled_people([token.text for token in doc])
+            continue
         for span in doc.sents:
             start = passage.start + span.start_char
             sentence = Sentence(len(sentences), span.text, (start, start + len(span.text)))

@@ -24,6 +24,10 @@ _MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "fl
 _GROUP_NOUNS = frozenset({"side", "country", "nation", "people", "state", "government", "party"})
 _GROUP_WORDS = frozenset({"two", "both"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Lower-case words inside personal names: "Lula da Silva", "Ursula von der Leyen".
+_NAME_PARTICLES = frozenset(
+    {"da", "de", "del", "der", "di", "do", "dos", "van", "von", "bin", "al"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,47 @@ class ArticleActors:
             for k in range(found.start, found.end):
                 self._matches[k] = found
             i = found.end
+
+    def learn_titled_people(self, words: list[str]) -> None:
+        """Learn titled people from a passage that is not parsed (it holds no trigger), so
+        that "Brazilian President Luiz Inacio Lula da Silva arrived" still makes "Lula" known.
+        Works on plain tokens: a title, then capitalised words (with particles like "da")."""
+        i = 0
+        while i < len(words):
+            title, length = self._title_at(words, i)
+            if title is None:
+                i += 1
+                continue
+            name: list[str] = []
+            j = i + length
+            while j < len(words) and len(name) < 6:
+                word = words[j]
+                particle = word in _NAME_PARTICLES and j + 1 < len(words) and words[j + 1].istitle()
+                if not (word[:1].isupper() and word.isalpha()) and not particle:
+                    break
+                if self._gazetteer.lookup(word) is not None:
+                    break
+                name.append(word)
+                j += 1
+            if name:
+                before = self._gazetteer.lookup(words[i - 1]) if i > 0 else None
+                country = before.code if before and before.kind != "organisation" else None
+                sector = self._sectors.titles[title]
+                role = " ".join(w[:1].upper() + w[1:] for w in title.split())
+                actor = Actor(
+                    actor_code(country, sector), country, sector, "person", " ".join(name), role
+                )
+                self._learn_person(actor, [w for w in name if w not in _NAME_PARTICLES])
+            i = j if name else i + 1
+
+    def _title_at(self, words: list[str], i: int) -> tuple[str | None, int]:
+        if not words[i][:1].isupper():
+            return None, 0
+        for length in range(self._sectors.max_title_words, 0, -1):
+            phrase = " ".join(words[i : i + length]).lower()
+            if phrase in self._sectors.titles:
+                return phrase, length
+        return None, 0
 
     def _remember(self, mention: Mention) -> None:
         actor = mention.actor
@@ -188,7 +233,7 @@ class ArticleActors:
         sector = self._sectors.titles[title.lower()]
         role = " ".join(w[:1].upper() + w[1:] for w in title.split())
         actor = Actor(actor_code(country, sector), country, sector, "person", name=name, role=role)
-        self._learn_person(actor, name_tokens)
+        self._learn_person(actor, [t.text for t in name_tokens])
         return self._mention(actor, tokens[0], head)
 
     def _title(self, words: list[str]) -> tuple[str | None, int]:
@@ -203,8 +248,8 @@ class ArticleActors:
                     break
         return best
 
-    def _learn_person(self, actor: Actor, name_tokens: list[Token]) -> None:
-        aliases = {actor.name or ""} | {t.text for t in name_tokens if len(t.text) > 1}
+    def _learn_person(self, actor: Actor, name_words: list[str]) -> None:
+        aliases = {actor.name or ""} | {w for w in name_words if len(w) > 1}
         for alias in aliases:
             known = self._people.get(alias)
             if known is not None and known.name != actor.name:
@@ -265,7 +310,11 @@ class ArticleActors:
         # Keep only the contiguous run ending at the head.
         run = [head]
         for token in reversed(collected[:-1]):
-            if token.i == run[0].i - 1 or (token.i == run[0].i - 2 and token.nbor().is_punct):
+            between = token.nbor() if token.i == run[0].i - 2 else None
+            # One token may stand between: a hyphen, or the "'s" of "Vietnam's Prime Minister".
+            if token.i == run[0].i - 1 or (
+                between is not None and (between.is_punct or between.dep_ == "case")
+            ):
                 run.insert(0, token)
         return [t for t in run if not t.is_punct or t.text in "-'"]
 

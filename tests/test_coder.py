@@ -1,0 +1,120 @@
+"""The coder on hand-made sentences: one phenomenon each, none taken from the gold sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from communique.pipeline import code_batch
+from communique.records import Article, CodedArticle
+
+
+def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
+    article = Article(id="t", text=text, published=published, origin="test")
+    (result,) = code_batch([article], coder)
+    assert isinstance(result, CodedArticle)
+    return [
+        (
+            e.source.actor.code if e.source else None,
+            e.cameo,
+            e.target.actor.code if e.target else None,
+        )
+        for e in result.events
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a titled person, and the verb's preposition giving the target
+        (
+            "French President Emmanuel Macron met with German Chancellor Olaf Scholz.",
+            ("FRAGOV", "040", "DEUGOV"),
+        ),
+        # a demonym with a sector noun; a capital standing for its government
+        ("Russian troops attacked Kharkiv.", None),
+        ("Washington criticized Beijing over the new rules.", ("USAGOV", "111", "CHNGOV")),
+        # passive voice: the agent acts
+        ("Ukraine was attacked by Russia.", ("RUS", "190", "UKR")),
+        # a light verb with a trigger noun
+        ("The European Union imposed sanctions on Iran.", ("IGOEUREEC", "163", "IRN")),
+        ("Japan held talks with South Korea.", ("JPN", "040", "KOR")),
+        # intent frames
+        ("Egypt is willing to cooperate with Sudan.", ("EGY", "031", "SDN")),
+        ("Kenya pledged to work with Uganda on trade.", ("KEN", "030", "UGA")),
+        # call on: an appeal
+        ("Germany called on Turkey to release the journalists.", ("DEU", "020", "TUR")),
+        # an international organisation
+        ("The United Nations condemned Myanmar.", ("IGOUNO", "111", "MMR")),
+    ],
+)
+def test_codes_the_event(coder, text, expected):
+    found = events_of(coder, text)
+    if expected is None:
+        # "Kharkiv" is a city, not an actor: no target, so no event
+        assert all(target is not None for _, _, target in found)
+    else:
+        assert expected in found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "France did not meet with Germany.",  # negated
+        "France should meet with Germany.",  # modal: not something that happened
+        "If France attacks Germany, Italy will respond.",  # conditional
+        "Will France meet with Germany?",  # a question
+        "France refused to meet with Germany.",  # the refusal is the event, not a meeting
+    ],
+)
+def test_no_meeting_or_attack_that_did_not_happen(coder, text):
+    found = events_of(coder, text)
+    assert not any(code.startswith(("04", "19")) for _, code, _ in found), found
+
+
+def test_future_is_an_intent(coder):
+    found = events_of(coder, "Chile will meet with Argentina next week.")
+    assert ("CHL", "036", "ARG") in found
+
+
+def test_symmetric_verb_codes_both_directions(coder):
+    found = events_of(coder, "Jordan and Britain signed an agreement.")
+    assert ("JOR", "057", "GBR") in found
+    assert ("GBR", "057", "JOR") in found
+
+
+def test_later_short_form_resolves_to_the_titled_person(coder):
+    text = (
+        "Brazilian President Luiz Inacio Lula da Silva arrived on Monday.\n\n"
+        "Lula praised Argentina for its reforms."
+    )
+    found = events_of(coder, text)
+    assert ("BRAGOV", "051", "ARG") in found
+
+
+def test_the_two_sides_are_the_states_in_play(coder):
+    text = (
+        "Vietnam's Prime Minister Pham Minh Chinh met with "
+        "Thai Prime Minister Srettha Thavisin.\n\n"
+        "Pham called on the two sides to expand trade."
+    )
+    found = events_of(coder, text)
+    assert ("VNMGOV", "020", "THA") in found
+    assert not any(src == "VNMGOV" and tgt == "VNM" for src, _, tgt in found)
+
+
+def test_weekday_resolves_against_the_publication_date(coder):
+    article = Article(
+        id="w",
+        text="Canadian Prime Minister Mark Carney met with Mexican President Claudia Sheinbaum "
+        "in Ottawa on Friday.",
+        published=dt.date(2025, 6, 14),  # a Saturday
+        origin="test",
+    )
+    (result,) = code_batch([article], coder)
+    (event,) = [e for e in result.events if e.cameo == "040"]
+    assert event.date is not None
+    assert (event.date.date, event.date.origin) == (dt.date(2025, 6, 13), "sentence")
+    assert event.location is not None and event.location.name == "Ottawa"
+    assert event.location.country == "CAN"
