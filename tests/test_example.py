@@ -54,6 +54,7 @@ def test_meeting_carries_people_with_their_roles(coded):
     sides = {meeting["source"]["name"], meeting["target"]["name"]}
     assert sides == {"Li Qiang", "Dina Ercilia Boluarte Zegarra"}
     assert {meeting["source"]["code"], meeting["target"]["code"]} == {"CHNGOV", "PERGOV"}
+    assert meeting["source"]["text"] == "Chinese Premier Li Qiang"
 
 
 def test_events_follow_the_json_contract(coded):
@@ -80,6 +81,9 @@ def test_events_follow_the_json_contract(coded):
         for side in ("source", "target"):
             if event[side] is not None:
                 assert {"code", "country", "sector", "name"} <= event[side].keys()
+                # Every actor keeps the words it came from.
+                actor_start, actor_end = event[side]["span"]
+                assert article.text[actor_start:actor_end] == event[side]["text"]
         start, end = event["span"]
         # The span points at the sentence in the article's text as read.
         assert article.text[start:end] == event["sentence"]

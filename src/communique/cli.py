@@ -13,13 +13,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from communique.errors import CommuniqueError
 from communique.pipeline import Coder, RunSummary, run
 from communique.records import Rejected
-from communique.store.duckdb import EventFilter, EventStore
+from communique.store.duckdb import ActorView, EventFilter, EventStore, StoredEvent
 from communique.store.export import CSV_COLUMNS, csv_row, event_record
 
 app = typer.Typer(
@@ -28,7 +29,8 @@ app = typer.Typer(
     add_completion=False,
 )
 out = Console()
-err = Console(stderr=True)
+# One message, one line, whatever the terminal width: logs are grepped by file name.
+err = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_DB = Path("communique.duckdb")
 DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB store file.")]
@@ -44,7 +46,7 @@ class Format(StrEnum):
 
 
 def _fail(error: CommuniqueError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {error}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
     return typer.Exit(EXIT_ERROR)
 
 
@@ -81,6 +83,7 @@ def code(
         f"{summary.already_stored} already stored, {len(summary.skipped)} skipped; "
         f"{summary.events} events coded into {db}",
         highlight=False,
+        markup=False,
     )
     if summary.skipped:
         raise typer.Exit(EXIT_SKIPPED)
@@ -136,27 +139,28 @@ def events(
         raise _fail(error) from None
 
 
-def _print_table(rows: list) -> None:  # type: ignore[type-arg]
+def _print_table(rows: list[StoredEvent]) -> None:
+    # The sentence itself is in --format jsonl/csv; the table shows the words that carry
+    # the event, so that it stays readable in an 80-column terminal.
     table = Table(title=f"{len(rows)} events", show_lines=False)
-    for column in ("date", "source", "cameo", "plover", "target", "place", "sentence"):
+    for column in ("date", "source", "event", "target", "place", "trigger"):
         table.add_column(column, overflow="fold")
     for event in rows:
-        source = event.source.code if event.source else "-"
-        target = event.target.code if event.target else "-"
-        if event.source and event.source.name:
-            source += f"\n{event.source.name}"
-        if event.target and event.target.name:
-            target += f"\n{event.target.name}"
         table.add_row(
             event.date.isoformat() if event.date else "-",
-            source,
-            event.cameo,
-            event.plover or "-",
-            target,
+            _actor_cell(event.source),
+            f"{event.cameo} {event.plover or ''}\n{event.goldstein:+.1f}",
+            _actor_cell(event.target),
             event.location_name or "-",
-            event.sentence if len(event.sentence) < 140 else event.sentence[:137] + "...",
+            event.trigger or "-",
         )
     out.print(table)
+
+
+def _actor_cell(actor: ActorView | None) -> str:
+    if actor is None:
+        return "-"
+    return f"{actor.code}\n{actor.name}" if actor.name else actor.code
 
 
 def main() -> None:

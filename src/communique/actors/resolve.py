@@ -154,13 +154,13 @@ class ArticleActors:
         group = self._group(head)
         if group:
             return group
-        known = self._known_person(head.text) if head.text[:1].isupper() else None
-        if known is not None and head.dep_ != "compound":
-            # A later short form ("Li", "Boluarte"), whatever tag the parser gave it.
-            return [self._mention(known, head, head)]
         person = self._person(head)
         if person is not None:
             return [person]
+        known = self._known_person(head.text) if head.text[:1].isupper() else None
+        if known is not None and head.dep_ != "compound":
+            # A later short form ("Boluarte") that the tagger did not take for a name.
+            return [self._mention(known, head, head)]
         if match is not None:  # a demonym used as a noun: "the Chinese", "Israelis"
             return [self._mention(self._from_hit(match.hit), head, head)]
         body = self._sector_noun(head)

@@ -210,9 +210,15 @@ class EventStore:
                     [_event_row(e) for e in coded.events],
                 )
             self._db.execute("COMMIT")
-        except duckdb.Error as error:
+        except BaseException as error:
+            # Whatever stopped the write (a database error, a bug, Ctrl-C), the article goes
+            # wholly or not at all, and the connection stays usable for the next one.
             self._db.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: cannot store article {article.id}: {error}") from None
+            if isinstance(error, duckdb.Error):
+                raise StoreError(
+                    f"{self.path}: cannot store article {article.id}: {error}"
+                ) from None
+            raise
         return True
 
     # -- reading --------------------------------------------------------------------------
