@@ -45,6 +45,9 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ("Kenya pledged to work with Uganda on trade.", ("KEN", "030", "UGA")),
         # call on: an appeal
         ("Germany called on Turkey to release the journalists.", ("DEU", "020", "TUR")),
+        # statements with an addressee (CAMEO 01)
+        ("Italy told Libya that the border would stay open.", ("ITA", "010", "LBY")),
+        ("Norway expressed concern over Sweden.", ("NOR", "012", "SWE")),
         # an international organisation
         ("The United Nations condemned Myanmar.", ("IGOUNO", "111", "MMR")),
     ],
