@@ -24,6 +24,7 @@ _MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "fl
 _GROUP_NOUNS = frozenset({"side", "country", "nation", "people", "state", "government", "party"})
 _GROUP_WORDS = frozenset({"two", "both"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_GROUP_PRONOUNS = frozenset({"they", "them", "it", "its", "their"})
 # Lower-case words inside personal names: "Lula da Silva", "Ursula von der Leyen".
 _NAME_PARTICLES = frozenset(
     {"da", "de", "del", "der", "di", "do", "dos", "van", "von", "bin", "al"}
@@ -52,6 +53,9 @@ class ArticleActors:
         self._ambiguous: set[str] = set()
         self._countries: Counter[str] = Counter()
         self._last_person: Actor | None = None
+        self._last_group: Mention | None = None  # the latest state, organisation or group
+        self._sentence_groups: list[tuple[int, Mention]] = []  # (token index, mention)
+        self._previous_group: Mention | None = None  # the latest one before this sentence
         self._matches: dict[int, _Match] = {}  # token index → gazetteer match covering it
         self._offset = 0  # where the current doc starts in the article text
 
@@ -61,6 +65,8 @@ class ArticleActors:
         """Find the gazetteer phrases and titled people of a sentence, remembering them."""
         self._offset = offset
         self._matches = {}  # token indices are per doc: start afresh
+        self._sentence_groups = []
+        earlier = self._last_group
         self._match_gazetteer(sentence)
         mentions = []
         for token in sentence:
@@ -68,6 +74,9 @@ class ArticleActors:
                 for mention in self.resolve(token):
                     mentions.append(mention)
                     self._remember(mention)
+                    if mention.actor.kind != "person":
+                        self._sentence_groups.append((token.i, mention))
+        self._previous_group = earlier
         return mentions
 
     def _match_gazetteer(self, sentence: Span) -> None:
@@ -139,6 +148,8 @@ class ArticleActors:
             self._countries[actor.country] += 1
         if actor.kind == "person":
             self._last_person = actor
+        else:
+            self._last_group = mention
 
     # -- resolution -----------------------------------------------------------------------
 
@@ -148,6 +159,11 @@ class ArticleActors:
             if self._last_person is None:
                 return []
             return [self._mention(self._last_person, head, head)]
+        if head.lower_ in _GROUP_PRONOUNS:
+            # The nearest state or group named before it, in this sentence or the one before.
+            before = [m for i, m in self._sentence_groups if i < head.i]
+            antecedent = before[-1] if before else self._previous_group
+            return [self._mention(antecedent.actor, head, head)] if antecedent else []
         match = self._matches.get(head.i)
         if match is not None and match.hit.kind != "adjective":
             return [self._mention(self._from_hit(match.hit), *self._match_span(head, match))]

@@ -69,6 +69,7 @@ class SentenceCoder:
                 self._intent(token, actors)
                 or self._verb(token, actors)
                 or self._noun(token, actors)
+                or self._deontic(token, actors)
             )
         return _unique(codings)
 
@@ -114,6 +115,10 @@ class SentenceCoder:
         else:
             sources = self._subjects(token, actors)
             targets = self._objects(token, prep, actors)
+        if not targets.mentions:
+            action = next((c for c in token.children if c.dep_ == "xcomp"), None)
+            if action is not None:
+                targets = self._partner_within(action, actors, any_object=True)
         if mistagged:
             sources = _Found(sources.mentions, False)
         no_target = token.lemma_.lower() in self._patterns.no_target
@@ -141,7 +146,28 @@ class SentenceCoder:
             targets = self._prep_objects(predicate, self._patterns.noun_target_preps, actors)
         if not targets.mentions:
             targets = self._children(predicate, ("dative",), actors)
-        return self._pairs(sources, targets, code, predicate, (predicate, token))
+        no_target = token.lemma_.lower() in self._patterns.no_target
+        return self._pairs(sources, targets, code, predicate, (predicate, token), no_target)
+
+    def _deontic(self, token: Token, actors: ArticleActors) -> list[Coding]:
+        """Reported obligation: "Russia said Sudan must return the helicopter" is Russia
+        demanding of Sudan; with "should" it is an appeal."""
+        if token.dep_ != "ccomp" or token.head.lemma_.lower() not in self._patterns.speech_verbs:
+            return []
+        modal = next(
+            (
+                c
+                for c in token.children
+                if c.dep_ == "aux" and c.lower_ in self._patterns.deontic_modals
+            ),
+            None,
+        )
+        if modal is None or _negated(token) or not self._happened(token.head):
+            return []
+        code = self._patterns.deontic_modals[modal.lower_]
+        speakers = self._subjects(token.head, actors)
+        addressees = self._subjects(token, actors)
+        return self._pairs(speakers, addressees, code, token.head, (modal, token))
 
     # -- patterns -------------------------------------------------------------------------
 
@@ -274,13 +300,21 @@ class SentenceCoder:
                     return found
         return _NONE
 
-    def _partner_within(self, action: Token, actors: ArticleActors) -> _Found:
-        """The partner of an intended act: "to work with Peru", "cooperation with China"."""
+    def _partner_within(
+        self, action: Token, actors: ArticleActors, any_object: bool = False
+    ) -> _Found:
+        """The partner of an intended act: "to work with Peru", "cooperation with China";
+        with ``any_object``, also what the act is done to: "threatened to ban the party"."""
+        preps = self._patterns.target_preps if any_object else frozenset({"with", "to"})
         for token in action.subtree:
-            if token.dep_ == "prep" and token.lower_ in ("with", "to"):
+            if token.dep_ == "prep" and token.lower_ in preps:
                 found = self._children(token, ("pobj",), actors)
                 if found.mentions:
                     return _Found(found.mentions, False)
+        if any_object:
+            found = self._children(action, _OBJECTS, actors)
+            if found.mentions:
+                return _Found(found.mentions, False)
         return _NONE
 
     def _resolve_all(self, head: Token, actors: ArticleActors) -> list[Mention]:

@@ -60,6 +60,8 @@ class Patterns:
     future_auxiliaries: frozenset[str]
     symmetric: frozenset[str]
     no_target: frozenset[str]
+    speech_verbs: frozenset[str]
+    deontic_modals: dict[str, str]  # "must" → CAMEO code of the demand it voices
     surface_forms: frozenset[str]  # every word form that can start an event
     version: str
 
@@ -115,6 +117,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
     intent_frames = _words(file, intent, "frames")
     intent_verbs = _words(file, intent, "verbs")
     triggers = set(verbs) | set(nouns) | intent_frames | intent_verbs
+    triggers |= set(data.get("deontic_modals") or {})
     symmetric = _words(file, data, "symmetric")
     for code in symmetric:
         if code not in known:
@@ -133,6 +136,8 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         future_auxiliaries=_words(file, data, "future_auxiliaries"),
         symmetric=symmetric,
         no_target=_words(file, data, "no_target"),
+        speech_verbs=_words(file, data, "speech_verbs"),
+        deontic_modals=_codes(file, data, "deontic_modals", known),
         surface_forms=_surface_forms(data, file, triggers),
         version=f"verbs-{data.get('version', 0)}",
     )
