@@ -179,8 +179,7 @@ class ArticleActors:
             return [self._mention(known, head, head)]
         if match is not None:  # a demonym used as a noun: "the Chinese", "Israelis"
             return [self._mention(self._from_hit(match.hit), head, head)]
-        body = self._sector_noun(head)
-        return [body] if body is not None else []
+        return self._sector_noun(head)
 
     def resolve_within(self, token: Token, exclude: set[str] | None = None) -> list[Mention]:
         """The first actors found in the phrase under ``token``, nearest the head first.
@@ -277,7 +276,9 @@ class ArticleActors:
             return None
         return self._people.get(name)
 
-    def _sector_noun(self, head: Token) -> Mention | None:
+    def _sector_noun(self, head: Token) -> list[Mention]:
+        """A body or group named by a role noun: "Chinese troops", "the Peruvian government";
+        several when adjectives are joined: "Hungarian and Romanian officials"."""
         tokens = self._phrase(head)
         sector = None
         # Two-word role nouns first: "security forces", "foreign ministry".
@@ -287,12 +288,35 @@ class ArticleActors:
             sector or self._sectors.noun_sector(head.text) or self._sectors.noun_sector(head.lemma_)
         )
         if sector is None:
-            return None
-        country = self._country_in(tokens[:-1]) or self._country_of(head)
+            # "army officers", "police chiefs": the sector is in a noun modifier.
+            compounds = [t for t in tokens[:-1] if t.dep_ == "compound" and t.head is head]
+            sector = next(
+                (s for t in reversed(compounds) if (s := self._sectors.noun_sector(t.text))), None
+            )
+        if sector is None:
+            return []
+        countries = self._countries_in(tokens[:-1]) or [self._country_of(head)]
         kind = "person" if head.text.lower() in self._sectors.titles else "group"
         role = head.text if kind == "person" else None
-        actor = Actor(actor_code(country, sector), country, sector, kind, role=role)
-        return self._mention(actor, tokens[0], head)
+        return [
+            self._mention(
+                Actor(actor_code(country, sector), country, sector, kind, role=role),
+                tokens[0],
+                head,
+            )
+            for country in countries
+        ]
+
+    def _countries_in(self, tokens: list[Token]) -> list[str]:
+        """Every country among a phrase's modifiers, with adjectives joined by "and"."""
+        found: list[str] = []
+        for token in tokens:
+            for candidate in (token, *token.conjuncts):
+                match = self._matches.get(candidate.i)
+                kinds = ("country", "adjective", "metonym")
+                if match is not None and match.hit.kind in kinds and match.hit.code not in found:
+                    found.append(match.hit.code)
+        return found
 
     def _country_in(self, tokens: list[Token]) -> str | None:
         """A country named among a phrase's modifiers ("Chinese", "China's")."""

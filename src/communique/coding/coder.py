@@ -90,7 +90,7 @@ class SentenceCoder:
         intended = patterns.verbs.get(key) if key else None
         targets = self._objects(action, prep, actors) if key else _NONE
         if not targets.mentions:
-            targets = self._partner_within(action, actors)
+            targets = self._partner_within(action, actors, any_object=True)
         code = patterns.intent_code(intended)
         trigger = (frame, action)
         return self._pairs(self._subjects(predicate, actors), targets, code, predicate, trigger)
@@ -129,6 +129,9 @@ class SentenceCoder:
         if code is None or token.pos_ not in ("NOUN", "PROPN"):
             return []
         predicate = token.head
+        if token.dep_ == "pobj" and predicate.lower_ == "of" and predicate.head.dep_ == "dobj":
+            # "provided 25,000 tons of food aid": the trigger sits under a quantity.
+            token, predicate = predicate.head, predicate.head.head
         if predicate.lemma_.lower() not in self._patterns.light_verbs:
             return []
         if token.dep_ == "dobj":
@@ -146,6 +149,8 @@ class SentenceCoder:
             targets = self._prep_objects(predicate, self._patterns.noun_target_preps, actors)
         if not targets.mentions:
             targets = self._children(predicate, ("dative",), actors)
+        if not targets.mentions:
+            targets = self._partner_within(token, actors)  # "a suspension of links with Serbia"
         no_target = token.lemma_.lower() in self._patterns.no_target
         return self._pairs(sources, targets, code, predicate, (predicate, token), no_target)
 
@@ -212,18 +217,35 @@ class SentenceCoder:
             for child in current.children:
                 if child.dep_ == "neg":
                     return False
-                if child.dep_ == "aux" and child.lower_ in self._patterns.hypothetical_modals:
+                if (
+                    child.dep_ == "aux"
+                    and child.lower_ in self._patterns.hypothetical_modals
+                    and not self._reported_will(child)
+                ):
                     return False
                 if child.dep_ == "mark" and child.lower_ in _CONDITIONS:
                     return False
             current = _governing_verb(current)
         return True
 
+    def _reported_will(self, auxiliary: Token) -> bool:
+        """ "would" in reported speech is the speaker's "will": "they said they would boycott"."""
+        if auxiliary.lower_ != "would":
+            return False
+        clause = auxiliary.head
+        while clause.dep_ == "conj":
+            clause = clause.head
+        return clause.dep_ == "ccomp" and clause.head.lemma_.lower() in self._patterns.speech_verbs
+
     def _unrealised(self, verb: Token) -> bool:
         """An infinitive not governed by an aspect verb: "refused to meet", "urged X to talk".
 
         "continued to attack" did attack; intent frames code their infinitives themselves.
         """
+        if verb.dep_ in ("acl", "ccomp") and verb.head.pos_ == "NOUN":
+            head = verb.head
+            if head.lower_ in self._patterns.nouns or head.lemma_ in self._patterns.nouns:
+                return True  # "its demand that Israel ease restrictions": asked, not done
         infinitive = verb.dep_ == "xcomp" or any(
             child.dep_ == "aux" and child.tag_ == "TO" for child in verb.children
         )
@@ -233,7 +255,8 @@ class SentenceCoder:
         current: Token | None = token
         while current is not None:
             if any(
-                c.dep_ == "aux" and c.lower_ in self._patterns.future_auxiliaries
+                c.dep_ == "aux"
+                and (c.lower_ in self._patterns.future_auxiliaries or self._reported_will(c))
                 for c in current.children
             ):
                 return True
