@@ -295,7 +295,7 @@ class ArticleActors:
             )
         if sector is None:
             return []
-        countries = self._countries_in(tokens[:-1]) or [self._country_of(head)]
+        countries: list[str | None] = [*self._countries_in(tokens[:-1])] or [self._country_of(head)]
         kind = "person" if head.text.lower() in self._sectors.titles else "group"
         role = head.text if kind == "person" else None
         return [
