@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= communique.duckdb
 CORPUS ?= ../shared/corpora/bbc-fulltext
 
-.PHONY: demo test check lint types bench clean
+.PHONY: demo test check lint types bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ check: lint types test
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py $(CORPUS)
+
+# Every accuracy figure on the vendored gold (tests/gold), next to its floor in quality/floors.toml.
+eval: $(STAMP)
+	$(BIN)/communique eval
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache .ruff_cache

@@ -4,6 +4,7 @@ chosen and messages printed."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -17,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from communique import evaluate as scoring
 from communique.errors import CommuniqueError
 from communique.pipeline import Coder, RunSummary, run
 from communique.records import Rejected
@@ -37,6 +39,7 @@ DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB store file.")]
 
 EXIT_SKIPPED = 1  # some inputs were skipped; the rest were coded
 EXIT_ERROR = 2  # nothing could be done: bad store, missing model, ...
+EXIT_BELOW_FLOOR = 1  # eval: a figure fell below its floor (or rose above its ceiling)
 
 
 class Format(StrEnum):
@@ -161,6 +164,151 @@ def _actor_cell(actor: ActorView | None) -> str:
     if actor is None:
         return "-"
     return f"{actor.code}\n{actor.name}" if actor.name else actor.code
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[
+        Path | None,
+        typer.Argument(help="A gold file, or a folder of them. Default: the vendored gold."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    errors: Annotated[
+        int, typer.Option("--errors", help="List the N worst misses of each file.", min=0)
+    ] = 0,
+) -> None:
+    """Score the coder on gold data; a folder is checked against the floors."""
+    folder = gold is None or gold.is_dir()
+    try:
+        if gold is not None and not folder:
+            paths = [gold]
+        else:
+            paths = scoring.gold_files(gold or scoring.VENDORED_GOLD)
+        golds = [scoring.load_gold(path) for path in paths]
+        floors = scoring.load_floors() if folder else None
+        coder = Coder.load()
+        reports = [scoring.evaluate(g, coder) for g in golds]
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    figures = {name: value for r in reports for name, value in r.figures().items()}
+    checks = floors.check(figures) if floors else []
+    if as_json:
+        data = {
+            "reports": [r.to_dict(errors) for r in reports],
+            "checks": [{**dataclasses.asdict(c), "passed": c.passed} for c in checks],
+        }
+        out.out(json.dumps(data, ensure_ascii=False, indent=2), highlight=False)
+    else:
+        for report in reports:
+            if not folder:
+                _print_report(report)
+            if errors:
+                _print_misses(report, errors)
+        if folder:
+            _print_checks(figures, checks)
+    if any(not check.passed for check in checks):
+        raise typer.Exit(EXIT_BELOW_FLOOR)
+
+
+def _print_report(report: scoring.Report) -> None:
+    table = Table(title=f"{report.gold} ({report.shape})")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for name, value in report.figures().items():
+        table.add_row(name, f"{value:.3f}")
+    out.print(table)
+    if isinstance(report, scoring.PloverReport):
+        _print_plover_types(report)
+    elif isinstance(report, scoring.PentaclassReport):
+        _print_pentaclass(report)
+    elif isinstance(report, scoring.SpanReport):
+        _print_spans(report)
+
+
+def _print_plover_types(report: scoring.PloverReport) -> None:
+    table = Table(title="per PLOVER type")
+    for column in ("type", "sentences", "type found", "type + dyad", "coded events"):
+        table.add_column(column, justify="left" if column == "type" else "right")
+    for row in report.per_type:
+        table.add_row(
+            row.plover, str(row.sentences), str(row.type_found), str(row.dyad_found), str(row.coded)
+        )
+    out.print(table)
+    steps = ", ".join(f"{step} {n}" for step, n in report.steps.items())
+    out.print(f"misses by step: {steps or 'none'}", highlight=False)
+
+
+def _print_pentaclass(report: scoring.PentaclassReport) -> None:
+    table = Table(title="per class")
+    for column in ("class", "support", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "class" else "right")
+    for score in report.classes:
+        table.add_row(
+            f"{score.pentaclass} {score.name}",
+            str(score.support),
+            f"{score.precision:.3f}",
+            f"{score.recall:.3f}",
+            f"{score.f1:.3f}",
+        )
+    out.print(table)
+    confusion = Table(title="confusion (rows gold, columns coded)")
+    confusion.add_column("gold")
+    for k in range(len(scoring.PENTACLASSES)):
+        confusion.add_column(str(k), justify="right")
+    for k, row in enumerate(report.confusion):
+        confusion.add_row(str(k), *(str(n) for n in row))
+    out.print(confusion)
+
+
+def _print_spans(report: scoring.SpanReport) -> None:
+    table = Table(title="actor spans (exact match)")
+    for column in ("role", "coded", "gold", "precision", "recall", "F1", "lenient F1"):
+        table.add_column(column, justify="left" if column == "role" else "right")
+    for role, counts in (("source", report.source), ("target", report.target)):
+        table.add_row(
+            role,
+            str(counts.predicted),
+            str(counts.gold),
+            f"{counts.precision:.3f}",
+            f"{counts.recall:.3f}",
+            f"{counts.f1:.3f}",
+            f"{counts.lenient_f1:.3f}",
+        )
+    out.print(table)
+
+
+def _print_misses(report: scoring.Report, limit: int) -> None:
+    # One block per miss, not a table: the sentence must stay readable in 80 columns.
+    misses = report.misses[:limit]
+    out.print(
+        f"{report.gold}: the {len(misses)} worst of {len(report.misses)} misses", style="bold"
+    )
+    for miss in misses:
+        out.print(f"{miss.item}  lost at: {miss.step}", highlight=False, markup=False)
+        for label, value in (("sentence", miss.text), ("gold", miss.gold), ("coded", miss.coded)):
+            if value:
+                out.print(f"  {label + ':':9} {value}", highlight=False, markup=False)
+
+
+def _print_checks(figures: dict[str, float], checks: list[scoring.Check]) -> None:
+    bounds = {check.figure: check for check in checks}
+    table = Table(title="accuracy on the gold sets")
+    for column in ("figure", "value", "floor", "ceiling", "gate"):
+        table.add_column(column, justify="left" if column in ("figure", "gate") else "right")
+    # The floors file's order first (it groups the figures by gold set), then the rest.
+    names = [*bounds, *(name for name in figures if name not in bounds)]
+    for name in names:
+        value = figures.get(name)
+        check = bounds.get(name)
+        bound = f"{check.bound.value:.2f}" if check else "-"
+        table.add_row(
+            name,
+            "-" if value is None else f"{value:.3f}",
+            bound if check and not check.bound.ceiling else "-",
+            bound if check and check.bound.ceiling else "-",
+            "-" if check is None else ("pass" if check.passed else "[red]FAIL[/red]"),
+        )
+    out.print(table)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from communique.records import Event, Mention
 from communique.store.duckdb import ActorView, StoredEvent
 
 CSV_COLUMNS = (
@@ -70,6 +71,53 @@ def event_record(event: StoredEvent) -> dict[str, Any]:
         "sentence": event.sentence,
         "span": list(event.span),
     }
+
+
+def coded_event_record(event: Event) -> dict[str, Any]:
+    """A freshly coded event as the same JSON contract, without a round trip through the store."""
+    return event_record(stored_view(event))
+
+
+def stored_view(event: Event) -> StoredEvent:
+    """The event as the store would give it back, so that one function writes the contract."""
+    date, place = event.date, event.location
+    return StoredEvent(
+        id=event.id,
+        article_id=event.article_id,
+        date=date.date if date else None,
+        date_precision=date.precision if date else None,
+        source=_actor_view(event.source),
+        target=_actor_view(event.target),
+        cameo=event.cameo,
+        plover=event.plover,
+        quad_class=event.quad_class,
+        goldstein=event.goldstein,
+        confidence=event.confidence,
+        trigger=event.trigger,
+        location_name=place.name if place else None,
+        location_country=place.country if place else None,
+        lat=place.lat if place else None,
+        lon=place.lon if place else None,
+        sentence_index=event.sentence.index,
+        sentence=event.sentence.text,
+        span=event.sentence.span,
+    )
+
+
+def _actor_view(mention: Mention | None) -> ActorView | None:
+    if mention is None:
+        return None
+    actor = mention.actor
+    return ActorView(
+        code=actor.code,
+        country=actor.country,
+        sector=actor.sector,
+        kind=actor.kind,
+        name=actor.name,
+        role=actor.role,
+        text=mention.text,
+        span=mention.span,
+    )
 
 
 def csv_row(event: StoredEvent) -> list[Any]:
