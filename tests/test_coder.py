@@ -121,3 +121,14 @@ def test_weekday_resolves_against_the_publication_date(coder):
     assert (event.date.date, event.date.origin) == (dt.date(2025, 6, 13), "sentence")
     assert event.location is not None and event.location.name == "Ottawa"
     assert event.location.country == "CAN"
+
+
+def test_adjectives_joined_by_and_make_one_actor_each(coder):
+    found = events_of(coder, "Senior Hungarian and Romanian officials agreed on a new plan.")
+    assert ("HUNGOV", "030", "ROUGOV") in found
+    assert ("ROUGOV", "030", "HUNGOV") in found
+
+
+def test_sides_named_by_their_adjectives(coder):
+    found = events_of(coder, "The Turkish and Greek sides agreed on a ceasefire.")
+    assert ("TUR", "030", "GRC") in found

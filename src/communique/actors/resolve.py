@@ -221,10 +221,12 @@ class ArticleActors:
     def _group(self, head: Token) -> list[Mention]:
         if head.lemma_.lower() not in _GROUP_NOUNS:
             return []
-        if not any(child.lower_ in _GROUP_WORDS for child in head.lefts):
+        tokens = self._phrase(head)
+        named = self._countries_in(tokens[:-1])  # "the Turkish and Greek sides"
+        if len(named) < 2 and not any(child.lower_ in _GROUP_WORDS for child in head.lefts):
             return []
         members = []
-        for country in self.states_in_play():
+        for country in named if len(named) >= 2 else self.states_in_play():
             name = self._gazetteer.country(country).name
             members.append(self._mention(Actor(country, country, None, "state", name=name), head))
         return members if len(members) == 2 else []
@@ -350,9 +352,11 @@ class ArticleActors:
         # Keep only the contiguous run ending at the head.
         run = [head]
         for token in reversed(collected[:-1]):
-            between = token.nbor() if token.i == run[0].i - 2 else None
+            # A modifier ends where its own words end: "Hungarian and Romanian officials".
+            end = token.right_edge.i if token.dep_ == "amod" else token.i
+            between = token.doc[end + 1] if end == run[0].i - 2 else None
             # One token may stand between: a hyphen, or the "'s" of "Vietnam's Prime Minister".
-            if token.i == run[0].i - 1 or (
+            if end == run[0].i - 1 or (
                 between is not None and (between.is_punct or between.dep_ == "case")
             ):
                 run.insert(0, token)
