@@ -20,7 +20,7 @@ from rich.table import Table
 
 from communique import evaluate as scoring
 from communique.errors import CommuniqueError
-from communique.pipeline import Coder, RunSummary, run
+from communique.pipeline import Coder, PipelineConfig, RunSummary, run
 from communique.records import Rejected
 from communique.store.duckdb import ActorView, EventFilter, EventStore, StoredEvent
 from communique.store.export import CSV_COLUMNS, csv_row, event_record
@@ -65,7 +65,6 @@ def code(
     batch_size: Annotated[int, typer.Option(help="Articles per batch.", min=1)] = 20,
 ) -> None:
     """Code articles into events and store them."""
-    from communique.pipeline import PipelineConfig
 
     def report_skip(item: Rejected) -> None:
         err.print(f"skipped {item.message()}", highlight=False, markup=False)
@@ -225,10 +224,19 @@ def _print_report(report: scoring.Report) -> None:
         _print_spans(report)
 
 
+def _figures_table(title: str, label: str, *figures: str) -> Table:
+    """A table of one label column and right-aligned figure columns."""
+    table = Table(title=title)
+    table.add_column(label)
+    for column in figures:
+        table.add_column(column, justify="right")
+    return table
+
+
 def _print_plover_types(report: scoring.PloverReport) -> None:
-    table = Table(title="per PLOVER type")
-    for column in ("type", "sentences", "type found", "type + dyad", "coded events"):
-        table.add_column(column, justify="left" if column == "type" else "right")
+    table = _figures_table(
+        "per PLOVER type", "type", "sentences", "type found", "type + dyad", "coded events"
+    )
     for row in report.per_type:
         table.add_row(
             row.plover, str(row.sentences), str(row.type_found), str(row.dyad_found), str(row.coded)
@@ -239,9 +247,7 @@ def _print_plover_types(report: scoring.PloverReport) -> None:
 
 
 def _print_pentaclass(report: scoring.PentaclassReport) -> None:
-    table = Table(title="per class")
-    for column in ("class", "support", "precision", "recall", "F1"):
-        table.add_column(column, justify="left" if column == "class" else "right")
+    table = _figures_table("per class", "class", "support", "precision", "recall", "F1")
     for score in report.classes:
         table.add_row(
             f"{score.pentaclass} {score.name}",

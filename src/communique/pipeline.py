@@ -100,16 +100,18 @@ def code_batch(articles: Sequence[Article], coder: Coder) -> list[CodedArticle |
     # 2. annotate: the kept passages of the batch through spaCy at once, skipping those
     #    without a single trigger word: they cannot hold an event, and parsing is the cost.
     #    Those are only tokenised, to learn the titled people they introduce.
-    may_hold_event = coder.patterns.may_hold_event
-    texts = ((p.text, (i, p)) for i, c in cleaned for p in c.passages if may_hold_event(p.text))
     docs: dict[int, list[tuple[Passage, Doc]]] = {i: [] for i, _ in cleaned}
-    for doc, (i, passage) in annotate(coder.nlp, texts, coder.config.annotate):
-        docs[i].append((passage, doc))
+    to_parse: list[tuple[str, tuple[int, Passage]]] = []
     for i, clean_article in cleaned:
         for passage in clean_article.passages:
-            if not may_hold_event(passage.text):
+            if coder.patterns.may_hold_event(passage.text):
+                to_parse.append((passage.text, (i, passage)))
+            else:
                 docs[i].append((passage, coder.nlp.make_doc(passage.text)))
-        docs[i].sort(key=lambda pair: pair[0].start)
+    for doc, (i, passage) in annotate(coder.nlp, to_parse, coder.config.annotate):
+        docs[i].append((passage, doc))
+    for pairs in docs.values():
+        pairs.sort(key=lambda pair: pair[0].start)
     # 3-5. actors, events, time and place, one article at a time, in reading order.
     for index, clean_article in cleaned:
         results[index] = _code_article(clean_article, docs[index], coder)
@@ -218,6 +220,7 @@ def run(
     summary = RunSummary()
     for batch in _batches(read_inputs(inputs, stdin=stdin), coder.config.articles_per_batch):
         fresh: list[Article] = []
+        fresh_ids: set[str] = set()
         for item in batch:
             if isinstance(item, Rejected):
                 summary.skipped.append(item)
@@ -225,10 +228,11 @@ def run(
                     on_skip(item)
                 continue
             summary.read += 1
-            if store.has_article(item.id) or any(a.id == item.id for a in fresh):
+            if item.id in fresh_ids or store.has_article(item.id):
                 summary.already_stored += 1
             else:
                 fresh.append(item)
+                fresh_ids.add(item.id)
         for result in code_batch(fresh, coder):
             if isinstance(result, Rejected):
                 summary.skipped.append(result)

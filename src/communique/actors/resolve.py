@@ -107,7 +107,7 @@ class ArticleActors:
         Works on plain tokens: a title, then capitalised words (with particles like "da")."""
         i = 0
         while i < len(words):
-            title, length = self._title_at(words, i)
+            title, length = self._title_at(words, i) if words[i][:1].isupper() else (None, 0)
             if title is None:
                 i += 1
                 continue
@@ -125,18 +125,13 @@ class ArticleActors:
             if name:
                 before = self._gazetteer.lookup(words[i - 1]) if i > 0 else None
                 country = before.code if before and before.kind != "organisation" else None
-                sector = self._sectors.titles[title]
-                role = " ".join(w[:1].upper() + w[1:] for w in title.split())
-                actor = Actor(
-                    actor_code(country, sector), country, sector, "person", " ".join(name), role
-                )
+                actor = self._titled_person(title, " ".join(name), country)
                 self._learn_person(actor, [w for w in name if w not in _NAME_PARTICLES])
             i = j if name else i + 1
 
     def _title_at(self, words: list[str], i: int) -> tuple[str | None, int]:
-        if not words[i][:1].isupper():
-            return None, 0
-        for length in range(self._sectors.max_title_words, 0, -1):
+        """The longest title starting at ``words[i]``, whatever its case, and its length."""
+        for length in range(min(self._sectors.max_title_words, len(words) - i), 0, -1):
             phrase = " ".join(words[i : i + length]).lower()
             if phrase in self._sectors.titles:
                 return phrase, length
@@ -167,10 +162,11 @@ class ArticleActors:
         match = self._matches.get(head.i)
         if match is not None and match.hit.kind != "adjective":
             return [self._mention(self._from_hit(match.hit), *self._match_span(head, match))]
-        group = self._group(head)
+        tokens = self._phrase(head)
+        group = self._group(head, tokens)
         if group:
             return group
-        person = self._person(head)
+        person = self._person(head, tokens)
         if person is not None:
             return [person]
         known = self._known_person(head.text) if head.text[:1].isupper() else None
@@ -179,7 +175,7 @@ class ArticleActors:
             return [self._mention(known, head, head)]
         if match is not None:  # a demonym used as a noun: "the Chinese", "Israelis"
             return [self._mention(self._from_hit(match.hit), head, head)]
-        return self._sector_noun(head)
+        return self._sector_noun(head, tokens)
 
     def resolve_within(self, token: Token, exclude: set[str] | None = None) -> list[Mention]:
         """The first actors found in the phrase under ``token``, nearest the head first.
@@ -218,10 +214,9 @@ class ArticleActors:
         sector = "GOV" if hit.kind == "metonym" else None
         return Actor(actor_code(hit.code, sector), hit.code, sector, "state", name=hit.name)
 
-    def _group(self, head: Token) -> list[Mention]:
+    def _group(self, head: Token, tokens: list[Token]) -> list[Mention]:
         if head.lemma_.lower() not in _GROUP_NOUNS:
             return []
-        tokens = self._phrase(head)
         named = self._countries_in(tokens[:-1])  # "the Turkish and Greek sides"
         if len(named) < 2 and not any(child.lower_ in _GROUP_WORDS for child in head.lefts):
             return []
@@ -231,10 +226,9 @@ class ArticleActors:
             members.append(self._mention(Actor(country, country, None, "state", name=name), head))
         return members if len(members) == 2 else []
 
-    def _person(self, head: Token) -> Mention | None:
+    def _person(self, head: Token, tokens: list[Token]) -> Mention | None:
         if head.pos_ != "PROPN":
             return None
-        tokens = self._phrase(head)
         words = [t.text for t in tokens]
         title, title_end = self._title(words)
         name_tokens = [
@@ -246,23 +240,23 @@ class ArticleActors:
         if title is None:
             known = self._known_person(name)
             return self._mention(known, name_tokens[0], head) if known else None
-        country = self._country_in(tokens[:title_end]) or self._country_of(head)
-        sector = self._sectors.titles[title.lower()]
-        role = " ".join(w[:1].upper() + w[1:] for w in title.split())
-        actor = Actor(actor_code(country, sector), country, sector, "person", name=name, role=role)
+        country = next(iter(self._countries_in(tokens[:title_end])), None)
+        actor = self._titled_person(title, name, country or self._country_of(head))
         self._learn_person(actor, [t.text for t in name_tokens])
         return self._mention(actor, tokens[0], head)
 
+    def _titled_person(self, title: str, name: str, country: str | None) -> Actor:
+        sector = self._sectors.titles[title]
+        role = " ".join(w[:1].upper() + w[1:] for w in title.split())
+        return Actor(actor_code(country, sector), country, sector, "person", name=name, role=role)
+
     def _title(self, words: list[str]) -> tuple[str | None, int]:
-        """The longest title among the words before a name, and where the name starts."""
+        """The title among the words before a name that ends last, and where the name starts."""
         best: tuple[str | None, int] = (None, 0)
         for start in range(len(words)):
-            for length in range(self._sectors.max_title_words, 0, -1):
-                phrase = " ".join(words[start : start + length]).lower()
-                if start + length < len(words) and phrase in self._sectors.titles:
-                    if start + length > best[1]:
-                        best = (phrase, start + length)
-                    break
+            title, length = self._title_at(words[: len(words) - 1], start)
+            if title is not None and start + length > best[1]:
+                best = (title, start + length)
         return best
 
     def _learn_person(self, actor: Actor, name_words: list[str]) -> None:
@@ -278,10 +272,9 @@ class ArticleActors:
             return None
         return self._people.get(name)
 
-    def _sector_noun(self, head: Token) -> list[Mention]:
+    def _sector_noun(self, head: Token, tokens: list[Token]) -> list[Mention]:
         """A body or group named by a role noun: "Chinese troops", "the Peruvian government";
         several when adjectives are joined: "Hungarian and Romanian officials"."""
-        tokens = self._phrase(head)
         sector = None
         # Two-word role nouns first: "security forces", "foreign ministry".
         if len(tokens) >= 2:
@@ -319,14 +312,6 @@ class ArticleActors:
                 if match is not None and match.hit.kind in kinds and match.hit.code not in found:
                     found.append(match.hit.code)
         return found
-
-    def _country_in(self, tokens: list[Token]) -> str | None:
-        """A country named among a phrase's modifiers ("Chinese", "China's")."""
-        for token in tokens:
-            match = self._matches.get(token.i)
-            if match is not None and match.hit.kind in ("country", "adjective", "metonym"):
-                return match.hit.code
-        return None
 
     def _country_of(self, head: Token) -> str | None:
         """A country after the head: "the president of Peru", "the Government of China"."""
