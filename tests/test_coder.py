@@ -33,7 +33,8 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
             ("FRAGOV", "040", "DEUGOV"),
         ),
         # a demonym with a sector noun; a capital standing for its government
-        ("Russian troops attacked Kharkiv.", None),
+        # "Kharkiv" is a city, not an actor: the attack stands without a target
+        ("Russian troops attacked Kharkiv.", ("RUSMIL", "190", None)),
         ("Washington criticized Beijing over the new rules.", ("USAGOV", "111", "CHNGOV")),
         # passive voice: the agent acts
         ("Ukraine was attacked by Russia.", ("RUS", "190", "UKR")),
@@ -54,11 +55,7 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
 )
 def test_codes_the_event(coder, text, expected):
     found = events_of(coder, text)
-    if expected is None:
-        # "Kharkiv" is a city, not an actor: no target, so no event
-        assert all(target is not None for _, _, target in found)
-    else:
-        assert expected in found, found
+    assert expected in found, found
 
 
 @pytest.mark.parametrize(
@@ -74,6 +71,43 @@ def test_codes_the_event(coder, text, expected):
 def test_no_meeting_or_attack_that_did_not_happen(coder, text):
     found = events_of(coder, text)
     assert not any(code.startswith(("04", "19")) for _, code, _ in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # conflict, yielding and intent stand without a target when the subject is clear
+        ("Bolivia rejected the proposal.", ("BOL", "120", None)),
+        ("The Ecuadorian army shelled the hills.", ("ECUMIL", "194", None)),
+        ("Italy is ready to contribute to peacekeeping.", ("ITA", "033", None)),
+        ("Peru banned the rallies.", ("PER", "172", None)),
+    ],
+)
+def test_events_without_a_target(coder, text, expected):
+    assert expected in events_of(coder, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile released a statement.",  # releasing needs someone released
+        "Chile met the deadline.",  # a meeting needs a partner
+        "Chile thanked the organisers.",  # thanks need an addressee
+    ],
+)
+def test_no_event_without_the_target_it_needs(coder, text):
+    assert events_of(coder, text) == []
+
+
+def test_argument_phrase_is_kept_with_the_actor(coder):
+    text = "Iraqi troops rejected the Croatian government's request for talks."
+    article = Article(id="t", text=text, published=dt.date(2024, 3, 9), origin="test")
+    (result,) = code_batch([article], coder)
+    (event,) = [e for e in result.events if e.cameo == "120"]
+    assert event.target is not None and event.target.text == "the Croatian government"
+    start, end = event.target.phrase_span
+    assert text[start:end] == "the Croatian government's request for talks"
+    assert text[slice(*event.source.phrase_span)] == "Iraqi troops"
 
 
 def test_future_is_an_intent(coder):

@@ -657,7 +657,7 @@ def score_spans(gold: SpanGold, coded: Sequence[Coded]) -> SpanReport:
         offsets = item.token_offsets()
 
         def tokens(mentions: Iterable[Mention | None]) -> set[TokenSpan]:
-            found = (mention_tokens(m.span, offsets) for m in mentions if m is not None)  # noqa: B023
+            found = (mention_tokens(m.phrase_span, offsets) for m in mentions if m is not None)  # noqa: B023
             return {span for span in found if span is not None}
 
         predicted = {

@@ -111,6 +111,14 @@ class Mention:
     actor: Actor
     text: str
     span: Span
+    # The whole argument the actor was found in, when it is wider than the name:
+    # "the Croatian government's request" for the actor named by "Croatian government".
+    phrase: Span | None = None
+
+    @property
+    def phrase_span(self) -> Span:
+        """The argument's span if known, else the name's."""
+        return self.phrase or self.span
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +163,15 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Sighting:
+    """A person seen with a title in an article: what the actor registry learns from."""
+
+    actor: Actor  # kind "person", with name, role, country and sector
+    aliases: tuple[str, ...]  # the name and the words it may later be shortened to
+    evidence: str  # the sentence (or passage) that gave the title
+
+
+@dataclass(frozen=True, slots=True)
 class CodedArticle:
     """The result of coding one article: the article, its sentences, actors and events."""
 
@@ -163,3 +180,4 @@ class CodedArticle:
     mentions: tuple[Mention, ...]
     events: tuple[Event, ...]
     notes: tuple[str, ...] = field(default=())
+    sightings: tuple[Sighting, ...] = field(default=())

@@ -201,6 +201,11 @@ class ArticleActors:
             )
         return []
 
+    @property
+    def offset(self) -> int:
+        """Where the sentence being coded starts its doc in the article text."""
+        return self._offset
+
     def states_in_play(self) -> list[str]:
         """The two countries the article has mentioned most so far."""
         return [country for country, _ in self._countries.most_common(2)]
@@ -314,9 +319,10 @@ class ArticleActors:
         return found
 
     def _country_of(self, head: Token) -> str | None:
-        """A country after the head: "the president of Peru", "the Government of China"."""
+        """A country after the head: "the president of Peru", "rebels in the Ivory Coast",
+        "doctors from Cuba"."""
         for child in head.rights:
-            if child.dep_ == "prep" and child.lower_ == "of":
+            if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
                 for obj in child.children:
                     match = self._matches.get(obj.i)
                     if match is not None and match.hit.kind in ("country", "adjective"):

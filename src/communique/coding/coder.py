@@ -14,7 +14,7 @@ questioned clauses are not events; future ones ("will visit") are intents.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -27,6 +27,7 @@ _OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 _PASSIVE = frozenset({"nsubjpass", "auxpass"})
+_CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp"})
 _MAX_PAIRS = 4  # "A, B and C met D and E" is rare; cap the fan-out of compound actors
 
 
@@ -92,8 +93,9 @@ class SentenceCoder:
         if not targets.mentions:
             targets = self._partner_within(action, actors, any_object=True)
         code = patterns.intent_code(intended)
-        trigger = (frame, action)
-        return self._pairs(self._subjects(predicate, actors), targets, code, predicate, trigger)
+        sources = self._subjects(predicate, actors)
+        alone = self._patterns.stands_alone(frame.lemma_.lower(), code, sources.direct)
+        return self._pairs(sources, targets, code, predicate, (frame, action), alone=alone)
 
     def _verb(self, token: Token, actors: ArticleActors) -> list[Coding]:
         mistagged = token.pos_ != "VERB"
@@ -121,8 +123,8 @@ class SentenceCoder:
                 targets = self._partner_within(action, actors, any_object=True)
         if mistagged:
             sources = _Found(sources.mentions, False)
-        no_target = token.lemma_.lower() in self._patterns.no_target
-        return self._pairs(sources, targets, code, token, (token, prep), no_target=no_target)
+        alone = self._patterns.stands_alone(token.lemma_.lower(), code, sources.direct)
+        return self._pairs(sources, targets, code, token, (token, prep), alone=alone)
 
     def _noun(self, token: Token, actors: ArticleActors) -> list[Coding]:
         code = self._patterns.nouns.get(token.lower_) or self._patterns.nouns.get(token.lemma_)
@@ -151,8 +153,8 @@ class SentenceCoder:
             targets = self._children(predicate, ("dative",), actors)
         if not targets.mentions:
             targets = self._partner_within(token, actors)  # "a suspension of links with Serbia"
-        no_target = token.lemma_.lower() in self._patterns.no_target
-        return self._pairs(sources, targets, code, predicate, (predicate, token), no_target)
+        alone = self._patterns.stands_alone(token.lemma_.lower(), code, sources.direct)
+        return self._pairs(sources, targets, code, predicate, (predicate, token), alone=alone)
 
     def _deontic(self, token: Token, actors: ArticleActors) -> list[Coding]:
         """Reported obligation: "Russia said Sudan must return the helicopter" is Russia
@@ -341,12 +343,14 @@ class SentenceCoder:
         return _NONE
 
     def _resolve_all(self, head: Token, actors: ArticleActors) -> list[Mention]:
-        """The actors of a phrase and of the phrases joined to it by "and"."""
+        """The actors of a phrase and of the phrases joined to it by "and", each keeping
+        the whole argument it was found in."""
         mentions = list(actors.resolve_within(head))
         for conj in head.conjuncts:
             if conj.i > head.i:
                 mentions.extend(actors.resolve_within(conj))
-        return mentions
+        phrase = argument_span(head)
+        return [replace(m, phrase=(actors.offset + phrase[0], actors.offset + phrase[1])) for m in mentions]
 
     # -- events ---------------------------------------------------------------------------
 
@@ -357,7 +361,7 @@ class SentenceCoder:
         code: str,
         predicate: Token,
         trigger: tuple[Token, Token | None],
-        no_target: bool = False,
+        alone: bool = False,
     ) -> list[Coding]:
         pairs: list[tuple[Mention, Mention | None]] = []
         if sources.mentions and targets.mentions:
@@ -365,7 +369,7 @@ class SentenceCoder:
         elif len(sources.mentions) >= 2 and code in self._patterns.symmetric:
             # "China and Peru signed", "the two sides held talks": each acts on the other.
             pairs = [(s, t) for s in sources.mentions for t in sources.mentions if s is not t]
-        elif sources.mentions and no_target:
+        elif sources.mentions and alone:
             pairs = [(s, None) for s in sources.mentions]
         confidence = 0.9
         confidence -= 0.0 if sources.direct else 0.1
@@ -380,6 +384,23 @@ class SentenceCoder:
                 Coding(source, target, code, predicate, trigger_text, trigger_span, confidence)
             )
         return codings
+
+
+def argument_span(head: Token) -> tuple[int, int]:
+    """Character offsets (in the doc) of the whole argument headed by ``head``: its
+    modifiers, prepositional phrases, appositions and "and"-joined phrases, but not the
+    clauses that hang from it ("the man who fought ...")."""
+    cut = {
+        t.i
+        for child in head.children
+        if child.dep_ in _CLAUSES
+        for t in child.subtree
+    }
+    kept = [t for t in head.subtree if t.i not in cut]
+    while len(kept) > 1 and kept[-1].is_punct and kept[-1].text not in ")\"'":
+        kept.pop()
+    first, last = kept[0], kept[-1]
+    return first.idx, last.idx + len(last.text)
 
 
 def _governing_verb(token: Token) -> Token | None:

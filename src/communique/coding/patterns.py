@@ -60,6 +60,8 @@ class Patterns:
     future_auxiliaries: frozenset[str]
     symmetric: frozenset[str]
     no_target: frozenset[str]
+    alone_roots: frozenset[str]  # CAMEO roots whose events may lack a target
+    needs_target: frozenset[str]  # triggers that say nothing without one ("released", "told")
     speech_verbs: frozenset[str]
     deontic_modals: dict[str, str]  # "must" → CAMEO code of the demand it voices
     surface_forms: frozenset[str]  # every word form that can start an event
@@ -68,6 +70,14 @@ class Patterns:
     def may_hold_event(self, text: str) -> bool:
         """Whether a passage contains any trigger word: a cheap test before parsing it."""
         return not self.surface_forms.isdisjoint(_LOWER_WORD.findall(text.lower()))
+
+    def stands_alone(self, word: str, code: str, direct: bool) -> bool:
+        """Whether an event of ``word`` may be coded with a source and no target: always
+        for ``no_target`` words ("protesters rallied"); for a subject the parse gives
+        directly, when the code's root may lack a target and the word needs none."""
+        if word in self.no_target:
+            return True
+        return direct and code[:2] in self.alone_roots and word not in self.needs_target
 
     def intent_code(self, intended: str | None) -> str:
         if intended is not None and intended[:2] in self.intent_codes:
@@ -136,6 +146,8 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         future_auxiliaries=_words(file, data, "future_auxiliaries"),
         symmetric=symmetric,
         no_target=_words(file, data, "no_target"),
+        alone_roots=_words(file, data, "alone_roots"),
+        needs_target=_words(file, data, "needs_target"),
         speech_verbs=_words(file, data, "speech_verbs"),
         deontic_modals=_codes(file, data, "deontic_modals", known),
         surface_forms=_surface_forms(data, file, triggers),
