@@ -110,6 +110,28 @@ def test_argument_phrase_is_kept_with_the_actor(coder):
     assert text[slice(*event.source.phrase_span)] == "Iraqi troops"
 
 
+def coded(coder, text: str) -> CodedArticle:
+    article = Article(id="t", text=text, published=dt.date(2024, 3, 9), origin="test")
+    (result,) = code_batch([article], coder)
+    assert isinstance(result, CodedArticle)
+    return result
+
+
+def test_what_was_acted_upon_is_kept_when_it_is_no_actor(coder):
+    text = "Bolivia rejected the proposal for a new mining law."
+    (event,) = coded(coder, text).events
+    assert event.target is None and event.object_phrase is not None
+    assert text[slice(*event.object_phrase)] == "the proposal for a new mining law"
+
+
+def test_actors_joined_by_and_share_their_argument(coder):
+    text = "Brazil and Chile condemned Venezuela on Monday."
+    events = [e for e in coded(coder, text).events if e.cameo == "111"]
+    assert {e.source.actor.code for e in events if e.source} == {"BRA", "CHL"}
+    assert {text[slice(*e.source.phrase_span)] for e in events if e.source} == {"Brazil and Chile"}
+    assert all(e.target and e.target.actor.code == "VEN" for e in events)
+
+
 def test_future_is_an_intent(coder):
     found = events_of(coder, "Chile will meet with Argentina next week.")
     assert ("CHL", "036", "ARG") in found

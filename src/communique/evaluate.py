@@ -660,9 +660,15 @@ def score_spans(gold: SpanGold, coded: Sequence[Coded]) -> SpanReport:
             found = (mention_tokens(m.phrase_span, offsets) for m in mentions if m is not None)  # noqa: B023
             return {span for span in found if span is not None}
 
+        objects = {
+            span
+            for e in result.events
+            if e.target is None and e.object_phrase is not None
+            if (span := mention_tokens(e.object_phrase, offsets)) is not None
+        }
         predicted = {
             "source": tokens(e.source for e in result.events),
-            "target": tokens(e.target for e in result.events),
+            "target": tokens(e.target for e in result.events) | objects,
         }
         golds = {"source": set(item.sources), "target": set(item.targets)}
         actors = tokens(result.mentions)

@@ -178,6 +178,7 @@ def _event(
         confidence=round(coding.confidence, 2),
         trigger=coding.trigger,
         trigger_span=(trigger_start, trigger_end),
+        object_phrase=coding.object_phrase,
         date=event_date(coding.predicate, article),
         location=event_place(coding.predicate, dateline_place, countries, coder.places),
         coder_version=coder.version,

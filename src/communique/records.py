@@ -157,6 +157,7 @@ class Event:
     confidence: float
     trigger: str = ""  # the words that carry the event, e.g. "met with"
     trigger_span: Span | None = None
+    object_phrase: Span | None = None  # what was acted upon, when it is not an actor
     date: EventDate | None = None
     location: Place | None = None
     coder_version: str = ""

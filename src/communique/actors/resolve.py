@@ -10,7 +10,7 @@ such as "the two sides" that stand for the states in play.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -23,6 +23,8 @@ _MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "fl
 # Heads that, with "two" or "both", stand for the pair of states an article is about.
 _GROUP_NOUNS = frozenset({"side", "country", "nation", "people", "state", "government", "party"})
 _GROUP_WORDS = frozenset({"two", "both"})
+_CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp"})
+_JOINED = frozenset({"conj", "cc", "preconj"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "it", "its", "their"})
 # Lower-case words inside personal names: "Lula da Silva", "Ursula von der Leyen".
@@ -36,6 +38,21 @@ class _Match:
     start: int  # token index in the doc
     end: int
     hit: GazetteerHit
+
+
+def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
+    """Character offsets (in the doc) of the noun phrase headed by ``head``: its modifiers,
+    prepositional phrases, appositions and brackets, without the clauses that hang from it
+    ("the man who fought ..."); with ``joined``, the phrases joined to it by "and" too."""
+    outside = _CLAUSES if joined else _CLAUSES | _JOINED
+    cut = {t.i for child in head.children if child.dep_ in outside for t in child.subtree}
+    kept = [t for t in head.subtree if t.i not in cut and t.i >= head.left_edge.i]
+    while len(kept) > 1 and kept[-1].is_punct and kept[-1].text not in ")\"'":
+        kept.pop()
+    while len(kept) > 1 and kept[0].is_punct:
+        kept.pop(0)
+    first, last = kept[0], kept[-1]
+    return first.idx, last.idx + len(last.text)
 
 
 def actor_code(country: str | None, sector: str | None) -> str:
@@ -192,7 +209,9 @@ class ArticleActors:
             seen.add(current.i)
             found = [m for m in self.resolve(current) if m.actor.country not in (exclude or set())]
             if found:
-                return found
+                start, end = argument_span(current)
+                phrase = (self._offset + start, self._offset + end)
+                return [replace(m, phrase=phrase) for m in found]
             # Clauses below the phrase carry their own events; do not look inside them.
             queue.extend(
                 child

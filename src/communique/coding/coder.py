@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from communique.actors.resolve import ArticleActors
+from communique.actors.resolve import ArticleActors, argument_span
 from communique.coding.patterns import Patterns
 from communique.records import Mention
 
@@ -27,7 +27,6 @@ _OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 _PASSIVE = frozenset({"nsubjpass", "auxpass"})
-_CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp"})
 _MAX_PAIRS = 4  # "A, B and C met D and E" is rare; cap the fan-out of compound actors
 
 
@@ -42,6 +41,8 @@ class Coding:
     trigger: str
     trigger_span: tuple[int, int]  # character offsets within the doc
     confidence: float
+    # What was acted upon when it is not an actor, in article offsets: "rejected the proposal".
+    object_phrase: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,8 @@ class _Found:
 
     mentions: list[Mention]
     direct: bool
+    # The argument's span in the article when no actor was found in it: "the proposal".
+    phrase: tuple[int, int] | None = None
 
 
 _NONE = _Found([], False)
@@ -284,9 +287,9 @@ class SentenceCoder:
     def _objects(self, verb: Token, prep: Token | None, actors: ArticleActors) -> _Found:
         if prep is not None and prep.dep_ in ("prep", "agent"):
             return self._children(prep, ("pobj", "pcomp"), actors)
-        found = self._children(verb, _OBJECTS, actors)
-        if found.mentions:
-            return found
+        direct = self._children(verb, _OBJECTS, actors)
+        if direct.mentions:
+            return direct
         found = self._prep_objects(verb, self._patterns.target_preps, actors)
         if found.mentions:
             return found
@@ -296,7 +299,7 @@ class SentenceCoder:
                 for grandchild in child.children:
                     if grandchild.dep_ in _SUBJECTS:
                         return _Found(self._resolve_all(grandchild, actors), False)
-        return _NONE
+        return _Found([], False, direct.phrase)
 
     def _passive_subjects(self, verb: Token, actors: ArticleActors) -> _Found:
         return self._children(verb, ("nsubjpass",), actors)
@@ -310,12 +313,16 @@ class SentenceCoder:
     def _children(
         self, token: Token, deps: tuple[str, ...] | frozenset[str], actors: ArticleActors
     ) -> _Found:
+        phrase = None
         for child in token.children:
             if child.dep_ in deps:
                 mentions = self._resolve_all(child, actors)
                 if mentions:
                     return _Found(mentions, True)
-        return _NONE
+                if phrase is None and child.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+                    start, end = argument_span(child)
+                    phrase = (actors.offset + start, actors.offset + end)
+        return _Found([], False, phrase)
 
     def _prep_objects(self, token: Token, preps: frozenset[str], actors: ArticleActors) -> _Found:
         for child in token.children:
@@ -343,14 +350,17 @@ class SentenceCoder:
         return _NONE
 
     def _resolve_all(self, head: Token, actors: ArticleActors) -> list[Mention]:
-        """The actors of a phrase and of the phrases joined to it by "and", each keeping
-        the whole argument it was found in."""
+        """The actors of a phrase and of the phrases joined to it by "and"."""
         mentions = list(actors.resolve_within(head))
         for conj in head.conjuncts:
             if conj.i > head.i:
                 mentions.extend(actors.resolve_within(conj))
-        phrase = argument_span(head)
-        return [replace(m, phrase=(actors.offset + phrase[0], actors.offset + phrase[1])) for m in mentions]
+        if mentions:
+            # "The US and South Korea": several actors, one argument.
+            start, end = argument_span(head, joined=True)
+            phrase = (actors.offset + start, actors.offset + end)
+            mentions = [replace(m, phrase=phrase) for m in mentions]
+        return mentions
 
     # -- events ---------------------------------------------------------------------------
 
@@ -380,27 +390,20 @@ class SentenceCoder:
         for source, target in pairs[:_MAX_PAIRS]:
             if target is not None and _same_actor(source, target):
                 continue
+            object_phrase = targets.phrase if target is None else None
             codings.append(
-                Coding(source, target, code, predicate, trigger_text, trigger_span, confidence)
+                Coding(
+                    source,
+                    target,
+                    code,
+                    predicate,
+                    trigger_text,
+                    trigger_span,
+                    confidence,
+                    object_phrase,
+                )
             )
         return codings
-
-
-def argument_span(head: Token) -> tuple[int, int]:
-    """Character offsets (in the doc) of the whole argument headed by ``head``: its
-    modifiers, prepositional phrases, appositions and "and"-joined phrases, but not the
-    clauses that hang from it ("the man who fought ...")."""
-    cut = {
-        t.i
-        for child in head.children
-        if child.dep_ in _CLAUSES
-        for t in child.subtree
-    }
-    kept = [t for t in head.subtree if t.i not in cut]
-    while len(kept) > 1 and kept[-1].is_punct and kept[-1].text not in ")\"'":
-        kept.pop()
-    first, last = kept[0], kept[-1]
-    return first.idx, last.idx + len(last.text)
 
 
 def _governing_verb(token: Token) -> Token | None:
