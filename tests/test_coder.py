@@ -132,6 +132,19 @@ def test_actors_joined_by_and_share_their_argument(coder):
     assert all(e.target and e.target.actor.code == "VEN" for e in events)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cooperative act negated or failed is a refusal
+        ("Chile will not release the Peruvian soldiers.", ("CHL", "1243", "PERMIL")),
+        ("Russia did not lift the ban on Georgian wine.", ("RUS", "1244", "GEO")),
+        ("Ecuador and Colombia failed to reach an agreement.", ("ECU", "127", None)),
+    ],
+)
+def test_refusals(coder, text, expected):
+    assert expected in events_of(coder, text)
+
+
 def test_future_is_an_intent(coder):
     found = events_of(coder, "Chile will meet with Argentina next week.")
     assert ("CHL", "036", "ARG") in found

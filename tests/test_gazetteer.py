@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from pathlib import Path
 
 import pycountry
 import pytest
 
-from communique.actors.gazetteer import Gazetteer, GazetteerHit, default_gazetteer
+from communique.actors.gazetteer import Body, Gazetteer, GazetteerHit, default_gazetteer
+from communique.actors.sectors import default_sectors
 from communique.errors import DataFileError
+from communique.pipeline import code_batch
+from communique.records import Article
 
 
 @pytest.fixture(scope="module")
@@ -248,7 +252,10 @@ def test_every_iso_3166_country_is_present(gazetteer: Gazetteer) -> None:
 def test_every_listed_phrase_finds_its_own_entry(gazetteer: Gazetteer) -> None:
     ambiguous = {"Congo", "Congolese", "Korea", "Korean", "Koreans", "Virgin Islands"}
     for iso3, country in gazetteer.countries.items():
-        for phrase in (country.name, *country.names, *country.adjectives, *country.metonyms):
+        combining = [f"{form}-" for form in country.combining]
+        bodies = [body.name for body in country.bodies]
+        phrases = [*country.names, *country.adjectives, *combining, *country.metonyms, *bodies]
+        for phrase in (country.name, *phrases):
             found = gazetteer.lookup(phrase)
             assert phrase in ambiguous or (found is not None and found.code == iso3), phrase
     for code, organisation in gazetteer.organisations.items():
@@ -258,10 +265,323 @@ def test_every_listed_phrase_finds_its_own_entry(gazetteer: Gazetteer) -> None:
 
 
 def test_version_and_sizes(gazetteer: Gazetteer) -> None:
-    assert gazetteer.version == "countries-1+organisations-1"
+    assert gazetteer.version == "countries-2+organisations-2"
     assert len(gazetteer.countries) >= 250
+    assert len(gazetteer.organisations) >= 170
     # "the United Kingdom of Great Britain and Northern Ireland"
     assert gazetteer.max_words >= 9
+
+
+@pytest.mark.parametrize(
+    ("phrase", "iso3"),
+    [
+        ("Zaire", "COD"),
+        ("Ceylon", "LKA"),
+        ("Persia", "IRN"),
+        ("Siam", "THA"),
+        ("Rhodesia", "ZWE"),
+        ("Dahomey", "BEN"),
+        ("Upper Volta", "BFA"),
+        ("Abyssinia", "ETH"),
+        ("Kampuchea", "KHM"),
+        ("East Pakistan", "BGD"),
+        ("Tanganyika", "TZA"),
+        ("Kingdom of Swaziland", "SWZ"),
+        ("Macedonia", "MKD"),
+        ("North Macedonia", "MKD"),
+        ("Cote d'Ivoire", "CIV"),
+        ("Turkiye", "TUR"),
+        ("Northern Ireland", "GBR"),  # not Ireland
+        ("Northern Cyprus", "CYP"),
+    ],
+)
+def test_historical_and_other_names_map_to_the_state_of_today(
+    gazetteer: Gazetteer, phrase: str, iso3: str
+) -> None:
+    found = hit(gazetteer, phrase)
+    assert (found.kind, found.code) == ("country", iso3)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "iso3"),
+    [
+        ("Zairean", "COD"),
+        ("Ceylonese", "LKA"),
+        ("Greek Cypriot", "CYP"),  # the longer phrase, not "Greek"
+        ("Turkish Cypriots", "CYP"),
+        ("Saudi Arabian", "SAU"),
+        ("Argentinean", "ARG"),
+        ("Nigeriens", "NER"),
+        ("Scottish", "GBR"),
+    ],
+)
+def test_more_demonyms(gazetteer: Gazetteer, phrase: str, iso3: str) -> None:
+    found = hit(gazetteer, phrase)
+    assert (found.kind, found.code, found.sector) == ("adjective", iso3, None)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "iso3"),
+    [
+        ("Sino-", "CHN"),
+        ("Sino\u2013", "CHN"),  # "Sino\u2013US", set with an en dash
+        ("Russo-", "RUS"),
+        ("Franco-", "FRA"),
+        ("Anglo-", "GBR"),
+        ("Turco-", "TUR"),
+        ("Greco-", "GRC"),
+        ("Austro-", "AUT"),
+    ],
+)
+def test_combining_forms_are_adjectives_before_a_hyphen(
+    gazetteer: Gazetteer, phrase: str, iso3: str
+) -> None:
+    found = hit(gazetteer, phrase)
+    assert (found.kind, found.code, found.sector) == ("adjective", iso3, None)
+
+
+@pytest.mark.parametrize("phrase", ["Franco", "Russo", "Anglo", "Turco", "Indo", "Indo-"])
+def test_combining_forms_alone_find_nothing(gazetteer: Gazetteer, phrase: str) -> None:
+    # "General Franco" is a person; the Indo-Pacific is a region, not India.
+    assert gazetteer.lookup(phrase) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "iso3", "sector"),
+    [
+        ("the Kremlin", "RUS", "GOV"),
+        ("Quai d'Orsay", "FRA", "GOV"),
+        ("Kantei", "JPN", "GOV"),
+        ("the Pentagon", "USA", "MIL"),
+        ("Pentagon", "USA", "MIL"),
+        ("Capitol Hill", "USA", "LEG"),
+        ("CIA", "USA", "SPY"),
+        ("FBI", "USA", "COP"),
+        ("Scotland Yard", "GBR", "COP"),  # not Scotland
+        ("MI6", "GBR", "SPY"),
+        ("the Knesset", "ISR", "LEG"),
+        ("Mossad", "ISR", "SPY"),
+        ("IDF", "ISR", "MIL"),
+        ("the Duma", "RUS", "LEG"),
+        ("State Duma", "RUS", "LEG"),
+        ("People's Liberation Army", "CHN", "MIL"),
+        ("National People's Congress", "CHN", "LEG"),
+        ("Revolutionary Guards", "IRN", "MIL"),
+        ("Bundestag", "DEU", "LEG"),
+        ("Verkhovna Rada", "UKR", "LEG"),
+        ("Tatmadaw", "MMR", "MIL"),
+    ],
+)
+def test_metonyms_carry_the_sector_of_their_body(
+    gazetteer: Gazetteer, phrase: str, iso3: str, sector: str
+) -> None:
+    found = hit(gazetteer, phrase)
+    assert (found.kind, found.code, found.country, found.sector) == (
+        "metonym",
+        iso3,
+        iso3,
+        sector,
+    )
+
+
+def test_a_country_lists_its_bodies(gazetteer: Gazetteer) -> None:
+    bodies = gazetteer.country("USA").bodies
+    assert Body("the Pentagon", "MIL") in bodies
+    assert "the Pentagon" not in gazetteer.country("USA").metonyms
+
+
+def test_every_sector_in_the_gazetteer_is_a_listed_sector(gazetteer: Gazetteer) -> None:
+    listed = set(default_sectors().sectors)
+    used = {body.sector for c in gazetteer.countries.values() for body in c.bodies}
+    used |= {o.sector for o in gazetteer.organisations.values() if o.sector is not None}
+    assert used - listed == set()
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [
+        ("UNHCR", "IGOUNOHCR"),
+        ("UNICEF", "IGOUNOKID"),
+        ("WHO", "IGOUNOWHO"),
+        ("World Food Programme", "IGOUNOWFP"),
+        ("UNESCO", "IGOUNOEDU"),
+        ("IAEA", "IGOUNOIAE"),
+        ("Security Council", "IGOUNOSEC"),
+        ("UN General Assembly", "IGOUNOGAS"),
+        ("OCHA", "IGOUNOOCH"),
+        ("UNIFIL", "IGOUNOUNF"),
+        ("European Commission", "IGOEUREEC"),
+        ("European Parliament", "IGOEURPAR"),
+        ("European Council", "IGOEURCOU"),
+        ("Council of the EU", "IGOEURCEU"),
+        ("ECB", "IGOEURECB"),
+        ("African Union", "IGOAFRAFU"),
+        ("AU", "IGOAFRAFU"),
+        ("WTO", "IGOBUSWTO"),
+        ("IMF", "IGOBUSIMF"),
+        ("OPEC", "IGOBUSOPC"),
+        ("OSCE", "IGOEURSCE"),
+        ("Arab League", "IGOMEAARL"),
+        ("GCC", "IGOPGSGCC"),
+        ("SCO", "IGOCASSCO"),
+        ("BRICS", "IGOBUSBRC"),
+        ("Mercosur", "IGOSAMMRC"),
+        ("MERCOSUR", "IGOSAMMRC"),
+        ("OAS", "IGOOAS"),
+        ("ECOWAS", "IGOWAFWAS"),
+        ("SADC", "IGOSAFDEV"),
+        ("IGAD", "IGOEAFIAD"),
+        ("the Commonwealth", "IGOCWN"),
+        ("G7", "IGOBUSGOS"),
+        ("G-20", "IGOBUSGTW"),
+        ("ICC", "IGOJUDICC"),
+        ("ICJ", "IGOUNOICJ"),
+        ("Interpol", "IGOCOPITP"),
+        ("CSTO", "IGOCASCST"),
+        ("CARICOM", "IGOCRBCRC"),
+    ],
+)
+def test_intergovernmental_organisations(gazetteer: Gazetteer, phrase: str, code: str) -> None:
+    found = hit(gazetteer, phrase)
+    assert (found.kind, found.code, found.country, found.sector) == (
+        "organisation",
+        code,
+        None,
+        "IGO",
+    )
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [
+        ("Red Crescent", "NGOHLHRCR"),
+        ("Médecins Sans Frontières", "NGOHLHMSF"),
+        ("Human Rights Watch", "NGOHRIHRW"),
+        ("HRW", "NGOHRIHRW"),
+        ("Save the Children", "NGODEVSTC"),
+        ("Norwegian Refugee Council", "NGODEVNRC"),  # not a Norwegian body
+    ],
+)
+def test_non_governmental_organisations(gazetteer: Gazetteer, phrase: str, code: str) -> None:
+    found = hit(gazetteer, phrase)
+    assert (found.kind, found.code, found.country, found.sector) == (
+        "organisation",
+        code,
+        None,
+        "NGO",
+    )
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code", "iso3", "sector"),
+    [
+        ("Taliban", "AFGREBTAL", "AFG", "REB"),
+        ("Houthis", "YEMREBHTH", "YEM", "REB"),
+        ("al-Shabaab", "SOMREBSHB", "SOM", "REB"),
+        ("Boko Haram", "NGAREBBKH", "NGA", "REB"),
+        ("PKK", "TURREBPKK", "TUR", "REB"),
+        ("ELN", "COLREBELN", "COL", "REB"),
+        ("M23", "CODREBMAR", "COD", "REB"),
+        ("March 23 Movement", "CODREBMAR", "COD", "REB"),
+        ("RSF", "SDNREBRSF", "SDN", "REB"),
+        ("Rapid Support Forces", "SDNREBRSF", "SDN", "REB"),
+        ("Wagner Group", "RUSMILWAG", "RUS", "MIL"),
+        ("Hayat Tahrir al-Sham", "SYRREBHTS", "SYR", "REB"),
+        ("UNITA", "AGOREBUNT", "AGO", "REB"),
+        ("Kosovo Liberation Army", "XKXREBKLA", "XKX", "REB"),
+        ("Qassam Brigades", "PSEREBHMS", "PSE", "REB"),
+        ("Sinaloa Cartel", "MEXCRMSIN", "MEX", "CRM"),
+        ("ISIS", "IMGMOSISI", None, "IMG"),
+        ("ISIL", "IMGMOSISI", None, "IMG"),
+        ("ISIS-K", "IMGMOSISK", None, "IMG"),
+        ("al-Qaeda", "IMGMOSALQ", None, "IMG"),
+        ("Al Qaida", "IMGMOSALQ", None, "IMG"),
+        ("AQAP", "IMGMOSAQP", None, "IMG"),
+    ],
+)
+def test_armed_groups(
+    gazetteer: Gazetteer, phrase: str, code: str, iso3: str | None, sector: str
+) -> None:
+    found = hit(gazetteer, phrase)
+    assert (found.kind, found.code, found.country, found.sector) == (
+        "organisation",
+        code,
+        iso3,
+        sector,
+    )
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["who", "Who", "icc", "au", "Au", "isis", "Isis", "milf", "Unita", "hamas", "Wagner"],
+)
+def test_acronyms_and_names_do_not_fire_on_ordinary_words(
+    gazetteer: Gazetteer, phrase: str
+) -> None:
+    assert gazetteer.lookup(phrase) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code"), [("HAMAS", "PSEREBHMS"), ("HEZBOLLAH", "LBNREBHEZ"), ("UNITA", "AGOREBUNT")]
+)
+def test_names_in_capitals_are_found(gazetteer: Gazetteer, phrase: str, code: str) -> None:
+    assert hit(gazetteer, phrase).code == code
+
+
+@pytest.mark.parametrize(
+    ("phrase", "iso3"),
+    [
+        ("Niger", "NER"),
+        ("Nigeria", "NGA"),
+        ("Nigerien", "NER"),
+        ("Nigerian", "NGA"),
+        ("Guinea", "GIN"),
+        ("Guinea-Bissau", "GNB"),
+        ("Equatorial Guinea", "GNQ"),
+        ("Papua New Guinea", "PNG"),
+        ("Dominican", "DOM"),  # the Dominican Republic's, not Dominica's
+        ("Dominica", "DMA"),
+    ],
+)
+def test_names_that_contain_or_resemble_each_other(
+    gazetteer: Gazetteer, phrase: str, iso3: str
+) -> None:
+    assert hit(gazetteer, phrase).code == iso3
+
+
+# --- Through the pipeline ----------------------------------------------------------------
+
+
+def mentions(coder, text: str) -> set[tuple[str, str]]:
+    """The (text, code) of every actor mention the coder finds in one sentence."""
+    article = Article(id="t", text=text, published=dt.date(2024, 3, 9), origin="test")
+    (result,) = code_batch([article], coder)
+    return {(m.text, m.actor.code) for m in result.mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Kremlin condemned the sanctions.", ("The Kremlin", "RUSGOV")),
+        ("The Pentagon condemned the attack.", ("The Pentagon", "USAMIL")),
+        ("The Knesset condemned the attack.", ("The Knesset", "ISRLEG")),
+        ("Papua New Guinea criticised Australia.", ("Papua New Guinea", "PNG")),
+        ("M23 rebels attacked the town.", ("M23 rebels", "CODREBMAR")),
+    ],
+)
+def test_phrases_resolve_to_actors(coder, text: str, expected: tuple[str, str]) -> None:
+    assert expected in mentions(coder, text)
+
+
+def test_a_combining_form_names_its_country(coder) -> None:
+    found = mentions(coder, "Sino-Peruvian officials met in Lima on Monday.")
+    assert {code for _, code in found} >= {"CHNGOV", "PERGOV"}
+
+
+def test_a_surname_like_a_combining_form_is_not_a_country(coder) -> None:
+    found = mentions(coder, "Brazilian President Itamar Franco met Argentine officials.")
+    assert ("Brazilian President Itamar Franco", "BRAGOV") in found
+    assert not any(code.startswith("FRA") for _, code in found)
 
 
 def test_unknown_country_code_is_a_key_error(gazetteer: Gazetteer) -> None:
@@ -356,6 +676,47 @@ def test_phrase_listed_twice_for_one_entry(tmp_path: Path) -> None:
 def test_one_entry_may_give_a_phrase_several_readings(tmp_path: Path) -> None:
     countries = COUNTRIES + "  DJI:\n    name: Djibouti\n    metonyms: [Djibouti]\n"
     assert hit(load(tmp_path, countries=countries), "Djibouti").kind == "country"
+
+
+def test_combining_forms_and_bodies_load(tmp_path: Path) -> None:
+    countries = COUNTRIES + (
+        "  USA:\n    name: United States\n    combining: [Americo]\n"
+        "    bodies:\n      the Pentagon: MIL\n"
+    )
+    gazetteer = load(tmp_path, countries=countries)
+    assert gazetteer.country("USA").combining == ("Americo",)
+    assert gazetteer.country("USA").bodies == (Body("the Pentagon", "MIL"),)
+    assert hit(gazetteer, "Americo-").kind == "adjective"
+    assert gazetteer.lookup("Americo") is None
+    assert hit(gazetteer, "Pentagon").sector == "MIL"
+
+
+@pytest.mark.parametrize(
+    ("bodies", "problem"),
+    [
+        ("[the Pentagon]", "should be a mapping"),
+        ("{the Pentagon: military}", "sector 'military' is not three upper-case letters"),
+        ("{the Pentagon: [MIL]}", "should be text"),
+    ],
+)
+def test_bad_bodies(tmp_path: Path, bodies: str, problem: str) -> None:
+    countries = COUNTRIES + f"  USA:\n    name: United States\n    bodies: {bodies}\n"
+    error = load_error(tmp_path, countries=countries)
+    assert error.line == 10
+    assert problem in error.problem
+
+
+def test_body_claimed_by_two_countries(tmp_path: Path) -> None:
+    countries = COUNTRIES + "  BOL:\n    name: Bolivia\n    bodies: {Lima: LEG}\n"
+    error = load_error(tmp_path, countries=countries)
+    assert error.line == 10
+    assert "'Lima' is claimed by both PER" in error.problem
+
+
+def test_a_body_is_not_also_a_metonym(tmp_path: Path) -> None:
+    bodies = "metonyms: [Lima]\n    bodies: {Lima: MIL}"
+    error = load_error(tmp_path, countries=COUNTRIES.replace("metonyms: [Lima]", bodies))
+    assert "'Lima' is listed twice for PER" in error.problem
 
 
 @pytest.mark.parametrize("code", ["PE", "Per", "PERU", "P3R"])

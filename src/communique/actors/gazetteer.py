@@ -8,7 +8,15 @@ and every problem is reported with the file and line. Lookup is by whole phrase:
   at least four letters also matches regardless of case, for upper-case wire corpora
   ("PERU", "SALVADORAN");
 - a leading "the" is optional on both sides ("the Kremlin" and "Kremlin");
-- runs of whitespace count as one space, and typographic apostrophes as "'".
+- runs of whitespace count as one space, typographic apostrophes as "'" and dashes as "-".
+
+A country's combining forms ("Franco" in "Franco-German") are indexed with their hyphen,
+"Franco-": spaCy splits "Franco-German" into "Franco", "-", "German", so the form is found
+only where it combines, never as the surname "Franco". They read as adjectives.
+
+A metonym stands for a state body and carries its sector: the seats of government ("the
+Kremlin", "Beijing") are GOV; a country's named bodies ("the Pentagon", "the Knesset") have
+their own (MIL, LEG).
 
 When one entry gives a phrase several readings, a name beats a metonym, which beats an
 adjective ("Djibouti" is the country, not its capital). Two entries may claim the same
@@ -20,7 +28,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -40,6 +48,8 @@ _PRIORITY = {COUNTRY: 0, ORGANISATION: 0, METONYM: 1, ADJECTIVE: 2}
 
 # Sector given to a metonym: "the Kremlin" stands for the Russian government.
 GOVERNMENT = "GOV"
+# What a combining form is written before: "Sino" in "Sino-Peruvian".
+COMBINING_HYPHEN = "-"
 
 ORGANISATION_KINDS = frozenset({"igo", "ngo", "group"})
 
@@ -48,11 +58,25 @@ _ORGANISATION_CODE = re.compile(r"(?:[A-Z]{3}){2,3}")
 _SECTOR_CODE = re.compile(r"[A-Z]{3}")
 
 _COUNTRY_FILE_KEYS = frozenset({"version", "source", "ambiguous", "countries"})
-_COUNTRY_KEYS = frozenset({"name", "names", "adjectives", "capital", "metonyms"})
+_COUNTRY_KEYS = frozenset(
+    {"name", "names", "adjectives", "combining", "capital", "metonyms", "bodies"}
+)
 _ORGANISATION_FILE_KEYS = frozenset({"version", "source", "ambiguous", "organisations"})
 _ORGANISATION_KEYS = frozenset({"name", "names", "kind", "country", "sector"})
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        # Hyphens and dashes: "Sino\u2013US" is often set with an en dash.
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+    }
+)
 _WHITESPACE = re.compile(r"\s+")
 _LEADING_THE = re.compile(r"^(?:the|The|THE) (?=\S)")
 _WORD = re.compile(r"\w+")
@@ -66,6 +90,14 @@ _INT_TAG = "tag:yaml.org,2002:int"
 
 
 @dataclass(frozen=True, slots=True)
+class Body:
+    """A state body known by its own name or its building: "the Pentagon", "the Knesset"."""
+
+    name: str
+    sector: str  # CAMEO sector: "MIL", "LEG"...
+
+
+@dataclass(frozen=True, slots=True)
 class Country:
     """A country or territory, under its ISO 3166-1 alpha-3 code."""
 
@@ -73,8 +105,10 @@ class Country:
     name: str  # the short name news uses: "China", "South Korea"
     names: tuple[str, ...]  # every other name: "People's Republic of China", "PRC"
     adjectives: tuple[str, ...]  # demonyms: "Chinese", "Sino"
+    combining: tuple[str, ...]  # forms written before a hyphen: "Sino", "Franco"
     capital: str | None
     metonyms: tuple[str, ...]  # names standing for the government: "Beijing", "Zhongnanhai"
+    bodies: tuple[Body, ...]  # other state bodies, each with its sector
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +130,9 @@ class GazetteerHit:
     kind: str  # "country", "adjective", "metonym" or "organisation"
     code: str  # ISO3 for countries, the organisation code otherwise
     country: str | None
-    sector: str | None  # None for names and adjectives, "GOV" for metonyms, else the org's
+    # None for names and adjectives; for metonyms the body's ("GOV" for "the Kremlin", "MIL"
+    # for "the Pentagon"); for organisations their own.
+    sector: str | None
     name: str  # the canonical name: "China", "United Nations"
 
 
@@ -156,8 +192,8 @@ def default_gazetteer() -> Gazetteer:
 
 
 def normalise(phrase: str) -> str:
-    """The form a phrase is indexed under: single spaces, plain apostrophes, no leading the."""
-    text = _WHITESPACE.sub(" ", phrase.translate(_APOSTROPHES)).strip()
+    """The indexed form of a phrase: single spaces, plain apostrophes and hyphens, no "the"."""
+    text = _WHITESPACE.sub(" ", phrase.translate(_TYPOGRAPHY)).strip()
     return _LEADING_THE.sub("", text)
 
 
@@ -221,20 +257,29 @@ def _read_countries(source: Path | Traversable) -> _CountryFile:
         name = doc.phrase(fields["name"], f"{iso3} name")
         names = doc.phrases(fields.get("names"), f"{iso3} names")
         adjectives = doc.phrases(fields.get("adjectives"), f"{iso3} adjectives")
+        combining = doc.phrases(fields.get("combining"), f"{iso3} combining")
         capital = doc.optional_text(fields.get("capital"), f"{iso3} capital")
         metonyms = doc.phrases(fields.get("metonyms"), f"{iso3} metonyms")
+        bodies = doc.sectors(fields.get("bodies"), f"{iso3} bodies")
         country = Country(
             iso3=iso3,
             name=name.text,
             names=tuple(p.text for p in names),
             adjectives=tuple(p.text for p in adjectives),
+            combining=tuple(p.text for p in combining),
             capital=capital,
             metonyms=tuple(p.text for p in metonyms),
+            bodies=tuple(Body(p.text, sector) for p, sector in bodies),
         )
         entries[iso3] = country
-        readings = ((COUNTRY, [name, *names]), (METONYM, metonyms), (ADJECTIVE, adjectives))
-        for kind, phrases in readings:
-            sector = GOVERNMENT if kind == METONYM else None
+        hyphenated = [replace(p, text=p.text + COMBINING_HYPHEN) for p in combining]
+        readings = [
+            (COUNTRY, None, [name, *names]),
+            (METONYM, GOVERNMENT, metonyms),
+            (ADJECTIVE, None, [*adjectives, *hyphenated]),
+            *((METONYM, sector, [phrase]) for phrase, sector in bodies),
+        ]
+        for kind, sector, phrases in readings:
             hit = GazetteerHit(kind=kind, code=iso3, country=iso3, sector=sector, name=name.text)
             claims.extend(_Claim(phrase, hit) for phrase in phrases)
     return _CountryFile(
@@ -390,6 +435,20 @@ class _Document:
         if not isinstance(node, SequenceNode):
             raise self.error(node, f"{what} should be a list, found {_describe(node)}")
         return [self.phrase(item, what) for item in node.value]
+
+    def sectors(self, node: Node | None, what: str) -> list[tuple[_Phrase, str]]:
+        """A mapping from phrases to CAMEO sector codes, in file order."""
+        if node is None:
+            return []
+        found = []
+        for key, value in self.pairs(node, what):
+            sector = self.text(value, f"{what} {key.value!r}")
+            if not _SECTOR_CODE.fullmatch(sector):
+                raise self.error(
+                    value, f"{what} {key.value!r} sector {sector!r} is not three upper-case letters"
+                )
+            found.append((_Phrase(key.value, self.path, key.start_mark.line + 1), sector))
+        return found
 
     def version(self, node: Node) -> int:
         if not (

@@ -235,7 +235,8 @@ class ArticleActors:
         if hit.kind == "organisation":
             kind = "igo" if hit.code.startswith("IGO") else "organisation"
             return Actor(hit.code, hit.country, hit.sector, kind, name=hit.name)
-        sector = "GOV" if hit.kind == "metonym" else None
+        # A metonym stands for a body with its own sector: "the Kremlin" GOV, "the Pentagon" MIL.
+        sector = hit.sector if hit.kind == "metonym" else None
         return Actor(actor_code(hit.code, sector), hit.code, sector, "state", name=hit.name)
 
     def _group(self, head: Token, tokens: list[Token]) -> list[Mention]:

@@ -1,4 +1,8 @@
-"""Sector vocabulary: titles and role nouns → CAMEO actor sectors (``data/sectors.yml``)."""
+"""Sector vocabulary: titles and role nouns → CAMEO actor sectors (``data/sectors.yml``).
+
+The file's format is documented at its top. It is validated when loaded: every code is a
+listed sector, and no word is listed twice (YAML itself would silently keep the last one).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,24 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.nodes import MappingNode
 
 from communique.errors import DataFileError
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a mapping holding the same key twice."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} is listed twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +63,10 @@ def _mapping(path: Path, data: Any, key: str, sectors: dict[str, str] | None) ->
             raise DataFileError(str(path), f"'{key}': {word!r} → {code!r} must map text to text")
         if sectors is not None and code not in sectors:
             raise DataFileError(str(path), f"'{key}': {word!r} has unknown sector {code!r}")
-        result[word.strip() if sectors is None else word.strip().lower()] = code
+        normalised = word.strip() if sectors is None else word.strip().lower()
+        if normalised in result:
+            raise DataFileError(str(path), f"'{key}': {word!r} is listed twice")
+        result[normalised] = code
     return result
 
 
@@ -51,7 +74,10 @@ def load_sectors(path: Path | None = None) -> SectorVocabulary:
     """Load and validate the sector vocabulary."""
     file = path or Path(str(resources.files("communique") / "data" / "sectors.yml"))
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark is not None else None
+        raise DataFileError(str(file), f"is not valid: {error.problem}", line) from None
     except (OSError, yaml.YAMLError) as error:
         raise DataFileError(str(file), f"cannot read: {error}") from None
     if not isinstance(data, dict):

@@ -27,7 +27,9 @@ _OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 _PASSIVE = frozenset({"nsubjpass", "auxpass"})
-_MAX_PAIRS = 4  # "A, B and C met D and E" is rare; cap the fan-out of compound actors
+_MAX_PAIRS = 4
+# What a clause tells of its event.
+_HAPPENED, _NEGATED, _HYPOTHETICAL = "happened", "negated", "hypothetical"  # "A, B and C met D and E" is rare; cap the fan-out of compound actors
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,15 +107,12 @@ class SentenceCoder:
         if mistagged and not self._mistagged_verb(token):
             return []
         key, prep = self._pattern_key(token)
-        if key is None:
+        if key is None or self._names_its_event(token):
             return []
-        if self._unrealised(token):
-            return []  # "threatened to attack", "welcomes firms to invest": not (yet) done
-        if not self._happened(token):
+        told = self._as_told(token, self._patterns.verbs[key])
+        if told is None:
             return []
-        code = self._patterns.verbs[key]
-        if self._future(token):
-            code = self._patterns.intent_code(code)
+        code = told
         if any(child.dep_ in _PASSIVE for child in token.children):
             sources = self._agent(token, actors)
             targets = self._passive_subjects(token, actors)
@@ -145,10 +144,11 @@ class SentenceCoder:
             sources = self._agent(predicate, actors)
         else:
             return []
-        if self._unrealised(predicate) or not self._happened(predicate):
+        intended = predicate.lemma_.lower() in self._patterns.intent_verbs
+        told = self._as_told(predicate, code, intended)
+        if told is None:
             return []
-        if self._future(predicate) or predicate.lemma_.lower() in self._patterns.intent_verbs:
-            code = self._patterns.intent_code(code)
+        code = told
         targets = self._prep_objects(token, self._patterns.noun_target_preps, actors)
         if not targets.mentions:
             targets = self._prep_objects(predicate, self._patterns.noun_target_preps, actors)
@@ -200,6 +200,17 @@ class SentenceCoder:
             return lemma, None
         return None, None
 
+    def _names_its_event(self, verb: Token) -> bool:
+        """A light verb whose object is a trigger noun ("provided aid", "gave support"):
+        the noun codes the event, the verb only carries it."""
+        if verb.lemma_.lower() not in self._patterns.light_verbs:
+            return False
+        nouns = self._patterns.nouns
+        return any(
+            child.dep_ == "dobj" and (child.lower_ in nouns or child.lemma_ in nouns)
+            for child in verb.children
+        )
+
     def _mistagged_verb(self, token: Token) -> bool:
         """A verb the tagger took for a plural noun: "Peru abides by ..." tagged NNS.
 
@@ -215,23 +226,51 @@ class SentenceCoder:
 
     # -- status of a clause ---------------------------------------------------------------
 
+    def _as_told(self, predicate: Token, code: str, intended: bool = False) -> str | None:
+        """The code of a clause's event as the clause tells it.
+
+        None when it did not happen: hypothetical, conditional, only asked for or not yet
+        done ("threatened to attack", "urged X to talk"). A refusal when a cooperative act is
+        negated or failed: "will not lift the ban" (1244), "failed to reach agreement" (127).
+        An intent when it is announced: "will visit" (036).
+        """
+        failed = (
+            predicate.dep_ == "xcomp"
+            and predicate.head.lemma_.lower() in self._patterns.failure_verbs
+        )
+        if self._unrealised(predicate) and not failed:
+            return None
+        status = self._status(predicate)
+        if status == _HYPOTHETICAL:
+            return None
+        if status == _NEGATED or failed:
+            return self._patterns.refusal_code(code)
+        if intended or self._future(predicate):
+            return self._patterns.intent_code(code)
+        return code
+
     def _happened(self, token: Token) -> bool:
-        """False for negated, modal and conditional clauses, looking through "and"-chains."""
+        return self._status(token) == _HAPPENED
+
+    def _status(self, token: Token) -> str:
+        """Whether a clause tells of something that happened, was negated, or is only
+        hypothetical (modal, conditional), looking through "and"-chains."""
+        negated = False
         current: Token | None = token
         while current is not None:
             for child in current.children:
                 if child.dep_ == "neg":
-                    return False
+                    negated = True
                 if (
                     child.dep_ == "aux"
                     and child.lower_ in self._patterns.hypothetical_modals
                     and not self._reported_will(child)
                 ):
-                    return False
+                    return _HYPOTHETICAL
                 if child.dep_ == "mark" and child.lower_ in _CONDITIONS:
-                    return False
+                    return _HYPOTHETICAL
             current = _governing_verb(current)
-        return True
+        return _NEGATED if negated else _HAPPENED
 
     def _reported_will(self, auxiliary: Token) -> bool:
         """ "would" in reported speech is the speaker's "will": "they said they would boycott"."""
@@ -281,7 +320,9 @@ class SentenceCoder:
             return _Found(actors.resolve(left), False)
         if depth < 4 and verb.dep_ in ("conj", "xcomp", "advcl", "acomp"):
             inherited = self._subjects(verb.head, actors, depth + 1)
-            return _Found(inherited.mentions, False)
+            # "failed to reach": the subject of the verb above is the one who tried.
+            controlled = verb.dep_ == "xcomp" and inherited.direct
+            return _Found(inherited.mentions, controlled)
         return _NONE
 
     def _objects(self, verb: Token, prep: Token | None, actors: ArticleActors) -> _Found:

@@ -62,6 +62,8 @@ class Patterns:
     no_target: frozenset[str]
     alone_roots: frozenset[str]  # CAMEO roots whose events may lack a target
     needs_target: frozenset[str]  # triggers that say nothing without one ("released", "told")
+    refusal_codes: dict[str, str]  # CAMEO code or root of a cooperative act → its refusal
+    failure_verbs: frozenset[str]  # "failed to reach": the act was not done
     speech_verbs: frozenset[str]
     deontic_modals: dict[str, str]  # "must" → CAMEO code of the demand it voices
     surface_forms: frozenset[str]  # every word form that can start an event
@@ -78,6 +80,14 @@ class Patterns:
         if word in self.no_target:
             return True
         return direct and code[:2] in self.alone_roots and word not in self.needs_target
+
+    def refusal_code(self, code: str) -> str | None:
+        """The refusal of a cooperative act ("will not release" → 1243), most specific
+        first; None when not doing it is no event ("did not meet")."""
+        for prefix in (code, code[:3], code[:2]):
+            if prefix in self.refusal_codes:
+                return self.refusal_codes[prefix]
+        return None
 
     def intent_code(self, intended: str | None) -> str:
         if intended is not None and intended[:2] in self.intent_codes:
@@ -148,6 +158,8 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         no_target=_words(file, data, "no_target"),
         alone_roots=_words(file, data, "alone_roots"),
         needs_target=_words(file, data, "needs_target"),
+        refusal_codes=_codes(file, data, "refusal_codes", known),
+        failure_verbs=_words(file, data, "failure_verbs"),
         speech_verbs=_words(file, data, "speech_verbs"),
         deontic_modals=_codes(file, data, "deontic_modals", known),
         surface_forms=_surface_forms(data, file, triggers),
