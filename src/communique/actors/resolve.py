@@ -315,6 +315,11 @@ class ArticleActors:
             )
         if sector is None:
             return []
+        # "Hezbollah militants", "UN peacekeepers": members of a named organisation are it.
+        for token in tokens[:-1]:
+            match = self._matches.get(token.i)
+            if match is not None and match.hit.kind == "organisation":
+                return [self._mention(self._from_hit(match.hit), tokens[0], head)]
         countries: list[str | None] = [*self._countries_in(tokens[:-1])] or [self._country_of(head)]
         kind = "person" if head.text.lower() in self._sectors.titles else "group"
         role = head.text if kind == "person" else None
