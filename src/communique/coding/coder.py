@@ -29,7 +29,11 @@ _CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 _PASSIVE = frozenset({"nsubjpass", "auxpass"})
 _MAX_PAIRS = 4
 # What a clause tells of its event.
-_HAPPENED, _NEGATED, _HYPOTHETICAL = "happened", "negated", "hypothetical"  # "A, B and C met D and E" is rare; cap the fan-out of compound actors
+_HAPPENED, _NEGATED, _HYPOTHETICAL = (
+    "happened",
+    "negated",
+    "hypothetical",
+)  # "A, B and C met D and E" is rare; cap the fan-out of compound actors
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,10 +294,26 @@ class SentenceCoder:
             head = verb.head
             if head.lower_ in self._patterns.nouns or head.lemma_ in self._patterns.nouns:
                 return True  # "its demand that Israel ease restrictions": asked, not done
+        if verb.dep_ == "ccomp" and self._asks(verb.head):
+            return True  # "demanding that the government provide ...", "renewed its call that"
         infinitive = verb.dep_ == "xcomp" or any(
             child.dep_ == "aux" and child.tag_ == "TO" for child in verb.children
         )
         return infinitive and verb.head.lemma_.lower() not in self._patterns.aspect_verbs
+
+    def _asks(self, verb: Token) -> bool:
+        """Whether a verb asks for something, itself ("demanded that") or through its object
+        ("reiterated its demand that"): what it asks for has not happened."""
+        asking = self._patterns.asking_roots
+        key, _ = self._pattern_key(verb)
+        if key is not None and self._patterns.verbs[key][:2] in asking:
+            return True
+        nouns = self._patterns.nouns
+        return any(
+            child.dep_ == "dobj"
+            and nouns.get(child.lemma_, nouns.get(child.lower_, ""))[:2] in asking
+            for child in verb.children
+        )
 
     def _future(self, token: Token) -> bool:
         current: Token | None = token
