@@ -19,6 +19,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from communique import evaluate as scoring
+from communique.actors.gazetteer import default_gazetteer
+from communique.actors.registry import PersonEntry, read_user_dictionary, user_entry
+from communique.actors.sectors import default_sectors
 from communique.errors import CommuniqueError
 from communique.pipeline import Coder, PipelineConfig, RunSummary, run
 from communique.records import Rejected
@@ -40,6 +43,7 @@ DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB store file.")]
 EXIT_SKIPPED = 1  # some inputs were skipped; the rest were coded
 EXIT_ERROR = 2  # nothing could be done: bad store, missing model, ...
 EXIT_BELOW_FLOOR = 1  # eval: a figure fell below its floor (or rose above its ceiling)
+EXIT_NOT_FOUND = 1  # actors show: no such person
 
 
 class Format(StrEnum):
@@ -315,6 +319,160 @@ def _print_checks(figures: dict[str, float], checks: list[scoring.Check]) -> Non
             "-" if check is None else ("pass" if check.passed else "[red]FAIL[/red]"),
         )
     out.print(table)
+
+
+# -- the actor registry ------------------------------------------------------------------
+
+actors = typer.Typer(
+    help="The actor registry: people learned from titled mentions, or added by hand.",
+    no_args_is_help=True,
+)
+app.add_typer(actors, name="actors")
+
+
+@actors.command("list")
+def actors_list(
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """List the people of the registry, one row per role."""
+    try:
+        with EventStore(db, read_only=True) as store:
+            people = store.people()
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    if as_json:
+        records = [_person_record(p) for p in people]
+        out.out(json.dumps(records, ensure_ascii=False, indent=2), highlight=False)
+        return
+    table = Table(title=f"{len(people)} people")
+    for column in ("name", "code", "role", "first seen", "last seen", "sightings", "source"):
+        table.add_column(column, justify="right" if column == "sightings" else "left")
+    for person in people:
+        table.add_row(
+            escape(person.name),
+            person.code,
+            escape(person.role or "-"),
+            _day(person.first_seen),
+            _day(person.last_seen),
+            str(person.sightings),
+            person.source,
+        )
+    out.print(table)
+
+
+@actors.command("show")
+def actors_show(
+    name: Annotated[str, typer.Argument(help="The person's name (any case), or an alias.")],
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Show every role of one person, with the sentence each was learned from."""
+    try:
+        with EventStore(db, read_only=True) as store:
+            people = store.people(name)
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    if not people:
+        err.print(f"error: no person named {name!r} in {db}", highlight=False, markup=False)
+        raise typer.Exit(EXIT_NOT_FOUND)
+    if as_json:
+        records = [_person_record(p) for p in people]
+        out.out(json.dumps(records, ensure_ascii=False, indent=2), highlight=False)
+        return
+    for person in people:
+        lines = [
+            f"{person.name}  {person.code}  {person.role or '-'}  ({person.source})",
+            f"  country {person.country or '-'}, sector {person.sector or '-'}",
+            f"  aliases {', '.join(person.aliases)}",
+            f"  seen {_day(person.first_seen)} to {_day(person.last_seen)}, "
+            f"sightings {person.sightings}",
+        ]
+        if person.valid_from or person.valid_to:
+            lines.append(f"  valid {_day(person.valid_from)} to {_day(person.valid_to)}")
+        if person.evidence:
+            lines.append(f"  evidence ({person.article_id}): {person.evidence}")
+        # Each line whole, however long: the evidence sentence is grepped and copied.
+        out.print("\n".join(lines), highlight=False, markup=False, soft_wrap=True)
+
+
+@actors.command("add")
+def actors_add(
+    name: Annotated[str, typer.Argument(help="The person's full name.")],
+    code: Annotated[str, typer.Option(help="Actor code: country and sector (CHNGOV).")],
+    role: Annotated[str | None, typer.Option(help="The role or title (Premier).")] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO 3166 alpha-3 code; default: from the code.")
+    ] = None,
+    sector: Annotated[str | None, typer.Option(help="Sector; default: from the code.")] = None,
+    alias: Annotated[
+        list[str] | None, typer.Option(help="Another name for the person (repeatable).")
+    ] = None,
+    valid_from: Annotated[
+        dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")
+    ] = None,
+    valid_to: Annotated[
+        dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Add a person in a role; coding then recognises them by name, in the role's dates."""
+    given: dict[str, str | list[str]] = {"name": name, "code": code, "aliases": alias or []}
+    for key, value in (("role", role), ("country", country), ("sector", sector)):
+        if value is not None:
+            given[key] = value
+    for key, day in (("from", valid_from), ("to", valid_to)):
+        if day is not None:
+            given[key] = day.date().isoformat()
+    try:
+        person = user_entry(given, default_gazetteer().countries, default_sectors().sectors)
+        with EventStore(db) as store:
+            store.add_people([person])
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    err.print(
+        f"added {person.name} ({person.code}, {person.role or 'no role'}) to {db}",
+        highlight=False,
+        markup=False,
+    )
+
+
+@actors.command("import")
+def actors_import(
+    file: Annotated[Path, typer.Argument(help="A user dictionary: .yml, .yaml or .csv.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Add the people of a user dictionary; bad records are skipped and named."""
+    try:
+        countries, sectors = default_gazetteer().countries, default_sectors().sectors
+        dictionary = read_user_dictionary(file, countries, sectors)
+        with EventStore(db) as store:
+            store.add_people(dictionary.people)
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    for rejected in dictionary.rejected:
+        err.print(f"skipped {rejected.message()}", highlight=False, markup=False)
+    err.print(
+        f"{len(dictionary.people)} people imported into {db}, {len(dictionary.rejected)} skipped",
+        highlight=False,
+        markup=False,
+    )
+    if dictionary.rejected:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day else "-"
+
+
+def _person_record(person: PersonEntry) -> dict[str, object]:
+    record = dataclasses.asdict(person)
+    for key, value in record.items():
+        if isinstance(value, dt.date):
+            record[key] = value.isoformat()
+        elif isinstance(value, tuple):
+            record[key] = list(value)
+    return record
 
 
 def main() -> None:

@@ -5,6 +5,10 @@
 ``code_batch`` is the unit of work: a batch of articles in, coded articles out, touching no
 store. ``run`` feeds it from the readers and writes each coded article to the store; a
 distributed run ships the same function to its workers.
+
+People learned across articles (the actor registry) reach ``code_batch`` as a
+``PersonDirectory`` held in memory: ``run`` loads it from the store once, and adds to it what
+each stored article taught, so later batches of the same run know those people too.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from communique.actors.gazetteer import Gazetteer, default_gazetteer
+from communique.actors.registry import PersonDirectory, PersonRegistry
 from communique.actors.resolve import ArticleActors
 from communique.actors.sectors import SectorVocabulary, default_sectors
 from communique.annotate import AnnotateConfig, annotate, load_pipeline
@@ -86,8 +91,11 @@ class Coder:
 # -- one batch ---------------------------------------------------------------------------
 
 
-def code_batch(articles: Sequence[Article], coder: Coder) -> list[CodedArticle | Rejected]:
-    """Code a batch of articles. Each comes back coded, or rejected with its reason."""
+def code_batch(
+    articles: Sequence[Article], coder: Coder, directory: PersonDirectory | None = None
+) -> list[CodedArticle | Rejected]:
+    """Code a batch of articles. Each comes back coded, or rejected with its reason.
+    ``directory`` names the people known from other articles, if any."""
     results: list[CodedArticle | Rejected | None] = [None] * len(articles)
     cleaned: list[tuple[int, CleanArticle]] = []
     for index, article in enumerate(articles):
@@ -114,21 +122,25 @@ def code_batch(articles: Sequence[Article], coder: Coder) -> list[CodedArticle |
         pairs.sort(key=lambda pair: pair[0].start)
     # 3-5. actors, events, time and place, one article at a time, in reading order.
     for index, clean_article in cleaned:
-        results[index] = _code_article(clean_article, docs[index], coder)
+        results[index] = _code_article(clean_article, docs[index], coder, directory)
     return [r for r in results if r is not None]
 
 
 def _code_article(
-    article: CleanArticle, docs: list[tuple[Passage, Doc]], coder: Coder
+    article: CleanArticle,
+    docs: list[tuple[Passage, Doc]],
+    coder: Coder,
+    directory: PersonDirectory | None,
 ) -> CodedArticle:
-    actors = ArticleActors(coder.gazetteer, coder.sectors)
+    # People are resolved as of the article's date: roles change.
+    actors = ArticleActors(coder.gazetteer, coder.sectors, directory, article.reference_date)
     sentence_coder = SentenceCoder(coder.patterns)
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     events: dict[tuple[str | None, str | None, str, str | None], Event] = {}
     for passage, doc in docs:
         if not doc.has_annotation("DEP"):
-            actors.learn_titled_people([token.text for token in doc])
+            actors.learn_titled_people([token.text for token in doc], passage.text)
             continue
         for span in doc.sents:
             start = passage.start + span.start_char
@@ -147,7 +159,13 @@ def _code_article(
                     event.date.date.isoformat() if event.date else None,
                 )
                 events.setdefault(key, event)
-    return CodedArticle(article, tuple(sentences), tuple(mentions), tuple(events.values()))
+    return CodedArticle(
+        article,
+        tuple(sentences),
+        tuple(mentions),
+        tuple(events.values()),
+        sightings=actors.sightings,
+    )
 
 
 def _event(
@@ -219,6 +237,7 @@ def run(
 ) -> RunSummary:
     """Read, code and store everything in ``inputs``; bad inputs are skipped, not fatal."""
     summary = RunSummary()
+    registry = PersonRegistry(store.people())
     for batch in _batches(read_inputs(inputs, stdin=stdin), coder.config.articles_per_batch):
         fresh: list[Article] = []
         fresh_ids: set[str] = set()
@@ -234,13 +253,16 @@ def run(
             else:
                 fresh.append(item)
                 fresh_ids.add(item.id)
-        for result in code_batch(fresh, coder):
+        for result in code_batch(fresh, coder, registry):
             if isinstance(result, Rejected):
                 summary.skipped.append(result)
                 if on_skip:
                     on_skip(result)
                 continue
-            store.add(result)
+            if store.add(result):
+                # The people it introduced are known to the articles coded after it.
+                article = result.article
+                registry.learn(result.sightings, article.reference_date, article.article.id)
             summary.coded += 1
             summary.events += len(result.events)
         if on_progress:

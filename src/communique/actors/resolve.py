@@ -9,20 +9,23 @@ such as "the two sides" that stand for the states in play.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
 from communique.actors.gazetteer import Gazetteer, GazetteerHit
+from communique.actors.registry import PersonDirectory
 from communique.actors.sectors import SectorVocabulary
-from communique.records import Actor, Mention
+from communique.records import Actor, Mention, Sighting
 
 # Dependency labels of the words that modify a noun from the left inside its phrase.
 _MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "flat", "npadvmod"})
 # Heads that, with "two" or "both", stand for the pair of states an article is about.
 _GROUP_NOUNS = frozenset({"side", "country", "nation", "people", "state", "government", "party"})
 _GROUP_WORDS = frozenset({"two", "both"})
+# What hangs from a noun but is not part of its phrase: clauses, and phrases joined by "and".
 _CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp"})
 _JOINED = frozenset({"conj", "cc", "preconj"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -63,9 +66,19 @@ def actor_code(country: str | None, sector: str | None) -> str:
 class ArticleActors:
     """The actors of one article, remembered across its sentences."""
 
-    def __init__(self, gazetteer: Gazetteer, sectors: SectorVocabulary) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        sectors: SectorVocabulary,
+        directory: PersonDirectory | None = None,
+        when: dt.date | None = None,
+    ) -> None:
         self._gazetteer = gazetteer
         self._sectors = sectors
+        # People known beyond this article (the actor registry), as of the article's date.
+        self._directory = directory
+        self._when = when
+        self._sightings: dict[Actor, Sighting] = {}  # titled people, first sentence kept
         self._people: dict[str, Actor] = {}  # alias → person
         self._ambiguous: set[str] = set()
         self._countries: Counter[str] = Counter()
@@ -75,6 +88,11 @@ class ArticleActors:
         self._previous_group: Mention | None = None  # the latest one before this sentence
         self._matches: dict[int, _Match] = {}  # token index → gazetteer match covering it
         self._offset = 0  # where the current doc starts in the article text
+
+    @property
+    def sightings(self) -> tuple[Sighting, ...]:
+        """The titled people this article introduced, for the actor registry to learn."""
+        return tuple(self._sightings.values())
 
     # -- per sentence ---------------------------------------------------------------------
 
@@ -118,10 +136,11 @@ class ArticleActors:
                 self._matches[k] = found
             i = found.end
 
-    def learn_titled_people(self, words: list[str]) -> None:
+    def learn_titled_people(self, words: list[str], evidence: str) -> None:
         """Learn titled people from a passage that is not parsed (it holds no trigger), so
         that "Brazilian President Luiz Inacio Lula da Silva arrived" still makes "Lula" known.
-        Works on plain tokens: a title, then capitalised words (with particles like "da")."""
+        Works on plain tokens: a title, then capitalised words (with particles like "da").
+        ``evidence`` is the passage's text, kept with what the registry learns from it."""
         i = 0
         while i < len(words):
             title, length = self._title_at(words, i) if words[i][:1].isupper() else (None, 0)
@@ -142,8 +161,10 @@ class ArticleActors:
             if name:
                 before = self._gazetteer.lookup(words[i - 1]) if i > 0 else None
                 country = before.code if before and before.kind != "organisation" else None
-                actor = self._titled_person(title, " ".join(name), country)
-                self._learn_person(actor, [w for w in name if w not in _NAME_PARTICLES])
+                full_name = " ".join(name)
+                country = country or self._registered_country(full_name)
+                actor = self._titled_person(title, full_name, country)
+                self._learn_person(actor, [w for w in name if w not in _NAME_PARTICLES], evidence)
             i = j if name else i + 1
 
     def _title_at(self, words: list[str], i: int) -> tuple[str | None, int]:
@@ -266,8 +287,9 @@ class ArticleActors:
             known = self._known_person(name)
             return self._mention(known, name_tokens[0], head) if known else None
         country = next(iter(self._countries_in(tokens[:title_end])), None)
-        actor = self._titled_person(title, name, country or self._country_of(head))
-        self._learn_person(actor, [t.text for t in name_tokens])
+        country = country or self._country_of(head) or self._registered_country(name)
+        actor = self._titled_person(title, name, country)
+        self._learn_person(actor, [t.text for t in name_tokens], head.sent.text)
         return self._mention(actor, tokens[0], head)
 
     def _titled_person(self, title: str, name: str, country: str | None) -> Actor:
@@ -284,18 +306,38 @@ class ArticleActors:
                 best = (title, start + length)
         return best
 
-    def _learn_person(self, actor: Actor, name_words: list[str]) -> None:
-        aliases = {actor.name or ""} | {w for w in name_words if len(w) > 1}
+    def _learn_person(
+        self, actor: Actor, name_words: list[str], evidence: str | None = None
+    ) -> None:
+        """Remember a person by name and short forms; with ``evidence`` (the words that gave
+        the title), also as a sighting for the actor registry."""
+        aliases = tuple(dict.fromkeys([actor.name or "", *(w for w in name_words if len(w) > 1)]))
         for alias in aliases:
             known = self._people.get(alias)
             if known is not None and known.name != actor.name:
                 self._ambiguous.add(alias)
             self._people[alias] = actor
+        # Only people with a country: a "---GOV" one would teach the registry a wrong code.
+        if evidence is not None and actor.country is not None and actor not in self._sightings:
+            words = tuple(alias for alias in aliases if alias not in _NAME_PARTICLES)
+            self._sightings[actor] = Sighting(actor, words, evidence)
 
     def _known_person(self, name: str) -> Actor | None:
+        """The person a name stands for: in this article first, else in the registry."""
         if name in self._ambiguous:
             return None
-        return self._people.get(name)
+        known = self._people.get(name)
+        if known is None and self._directory is not None:
+            known = self._directory.person(name, self._when)
+            if known is not None:
+                # Its short forms now stand for it in the rest of the article too.
+                self._learn_person(known, name.split())
+        return known
+
+    def _registered_country(self, name: str) -> str | None:
+        """The registry's country for a person titled without one ("Premier Li Qiang")."""
+        known = self._directory.person(name, self._when) if self._directory else None
+        return known.country if known is not None else None
 
     def _sector_noun(self, head: Token, tokens: list[Token]) -> list[Mention]:
         """A body or group named by a role noun: "Chinese troops", "the Peruvian government";

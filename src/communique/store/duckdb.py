@@ -1,23 +1,25 @@
 """The event store: one DuckDB file. Nothing outside ``store/`` talks to the database.
 
-Each article is written in one transaction with its actors and events, so a run that fails
-or is stopped part-way leaves every article either wholly stored or not at all.
+Each article is written in one transaction with its actors, events and the people it taught
+the actor registry, so a run that fails or is stopped part-way leaves every article either
+wholly stored or not at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from communique.actors.registry import PersonEntry, PersonKey, added, person_key, sighted
 from communique.errors import StoreError
 from communique.records import CodedArticle, Event, Mention
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the people of the actor registry
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -78,7 +80,30 @@ CREATE TABLE IF NOT EXISTS events (
     span_end INTEGER,
     coder_version VARCHAR
 );
+CREATE TABLE IF NOT EXISTS people (
+    name VARCHAR NOT NULL,
+    code VARCHAR NOT NULL,
+    country VARCHAR,
+    sector VARCHAR,
+    role VARCHAR,
+    aliases VARCHAR[],
+    first_seen DATE,
+    last_seen DATE,
+    valid_from DATE,
+    valid_to DATE,
+    sightings INTEGER,
+    evidence VARCHAR,
+    article_id VARCHAR,
+    source VARCHAR
+);
 """
+
+_PEOPLE_COLUMNS = (
+    "name, code, country, sector, role, aliases, first_seen, last_seen, valid_from, valid_to, "
+    "sightings, evidence, article_id, source"
+)
+# One row per person, role and code; a person without a role has a NULL one.
+_PERSON_KEY = "name = ? AND role IS NOT DISTINCT FROM ? AND code = ?"
 
 _EVENT_COLUMNS = (
     "id, article_id, date, date_precision, date_origin, "
@@ -209,6 +234,10 @@ class EventStore:
                     f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({marks})",
                     [_event_row(e) for e in coded.events],
                 )
+            when = coded.article.reference_date
+            for sighting in coded.sightings:
+                known = self._person(person_key(sighting.actor))
+                self._put_person(sighted(known, sighting, when, article.id))
             self._db.execute("COMMIT")
         except BaseException as error:
             # Whatever stopped the write (a database error, a bug, Ctrl-C), the article goes
@@ -220,6 +249,33 @@ class EventStore:
                 ) from None
             raise
         return True
+
+    def add_people(self, people: Sequence[PersonEntry]) -> int:
+        """Store people given by a user, all or none; an entry already there (same name, role
+        and code) takes the user's dates and keeps what was seen of it."""
+        try:
+            self._db.execute("BEGIN TRANSACTION")
+            for given in people:
+                self._put_person(added(self._person(given.key), given))
+            self._db.execute("COMMIT")
+        except BaseException as error:
+            self._db.execute("ROLLBACK")
+            if isinstance(error, duckdb.Error):
+                raise StoreError(f"{self.path}: cannot store people: {error}") from None
+            raise
+        return len(people)
+
+    def _person(self, key: PersonKey) -> PersonEntry | None:
+        cursor = self._db.execute(
+            f"SELECT {_PEOPLE_COLUMNS} FROM people WHERE {_PERSON_KEY}", list(key)
+        )
+        row = cursor.fetchone()
+        return _person_entry(row) if row is not None else None
+
+    def _put_person(self, entry: PersonEntry) -> None:
+        self._db.execute(f"DELETE FROM people WHERE {_PERSON_KEY}", list(entry.key))
+        marks = ", ".join("?" * len(_PEOPLE_COLUMNS.split(",")))
+        self._db.execute(f"INSERT INTO people VALUES ({marks})", _person_row(entry))
 
     # -- reading --------------------------------------------------------------------------
 
@@ -247,6 +303,29 @@ class EventStore:
             for row in rows:
                 yield _stored_event(dict(zip(names, row, strict=True)))
 
+    def people(self, name: str | None = None) -> list[PersonEntry]:
+        """The actor registry, by name and then date; or the entries of one person, found
+        by name (any case), else by one of their aliases."""
+        if not self._has_people():
+            return []
+        order = " ORDER BY name, coalesce(valid_from, first_seen), role, code"
+        sql = f"SELECT {_PEOPLE_COLUMNS} FROM people"
+        if name is None:
+            return [_person_entry(row) for row in self._db.execute(sql + order).fetchall()]
+        by_alias = "name IN (SELECT name FROM people WHERE list_contains(aliases, ?))"
+        for where in ("lower(name) = lower(?)", by_alias):
+            rows = self._db.execute(f"{sql} WHERE {where}{order}", [name]).fetchall()
+            if rows:
+                return [_person_entry(row) for row in rows]
+        return []
+
+    def _has_people(self) -> bool:
+        # A store written before the registry, opened read-only, has no people table yet.
+        row = self._db.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_name = 'people'"
+        ).fetchone()
+        return row is not None
+
     def counts(self) -> dict[str, int]:
         result = {}
         for table in ("articles", "mentions", "events"):
@@ -269,6 +348,46 @@ def _mention_row(article_id: str, mention: Mention) -> list[Any]:
         mention.span[0],
         mention.span[1],
     ]
+
+
+def _person_row(entry: PersonEntry) -> list[Any]:
+    return [
+        entry.name,
+        entry.code,
+        entry.country,
+        entry.sector,
+        entry.role,
+        list(entry.aliases),
+        entry.first_seen,
+        entry.last_seen,
+        entry.valid_from,
+        entry.valid_to,
+        entry.sightings,
+        entry.evidence,
+        entry.article_id,
+        entry.source,
+    ]
+
+
+def _person_entry(row: tuple[Any, ...]) -> PersonEntry:
+    (name, code, country, sector, role, aliases, first, last, valid_from, valid_to) = row[:10]
+    sightings, evidence, article_id, source = row[10:]
+    return PersonEntry(
+        name=name,
+        code=code,
+        country=country,
+        sector=sector,
+        role=role,
+        aliases=tuple(aliases or ()),
+        first_seen=first,
+        last_seen=last,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        sightings=sightings or 0,
+        evidence=evidence,
+        article_id=article_id,
+        source=source,
+    )
 
 
 def _side(mention: Mention | None) -> list[Any]:
