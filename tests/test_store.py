@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -41,6 +42,7 @@ EVENT_KEYS = {
     "date_precision",
     "source",
     "target",
+    "object",
     "cameo",
     "plover",
     "quad_class",
@@ -51,7 +53,7 @@ EVENT_KEYS = {
     "sentence",
     "span",
 }
-ACTOR_KEYS = {"code", "country", "sector", "name", "role", "text", "span"}
+ACTOR_KEYS = {"code", "country", "sector", "name", "role", "text", "span", "phrase"}
 
 
 def mention(actor: Actor, text: str, sentence: Sentence) -> Mention:
@@ -340,6 +342,47 @@ def test_event_record_follows_the_json_contract(store):
     }
     assert (record["cameo"], record["plover"], record["quad_class"]) == ("040", "CONSULT", 1)
     assert (record["goldstein"], record["confidence"]) == (1.0, 0.9)
+
+
+def phrases_article() -> CodedArticle:
+    """ "Chinese officials rejected the proposal of the Japanese delegation." """
+
+    def events(aid: str, sentences: list[Sentence]) -> list[Event]:
+        (s,) = sentences
+        start = s.span[0]
+        source = mention(CHINA_GOV, "Chinese officials", s)
+        source = dataclasses.replace(source, phrase=source.span)
+        proposal = s.text.index("the proposal")
+        rejection = event(aid, s, source, None, cameo="120", plover="REJECT", trigger="rejected")
+        object_phrase = (start + proposal, start + len(s.text) - 1)
+        return [dataclasses.replace(rejection, object_phrase=object_phrase)]
+
+    text = "Chinese officials rejected the proposal of the Japanese delegation."
+    return coded_article("phrases", [text], events)
+
+
+def test_argument_phrases_and_objects_come_back(store):
+    store.add(phrases_article())
+    (stored,) = store.events()
+    record = event_record(stored)
+    assert record["source"]["phrase"]["text"] == "Chinese officials"
+    assert record["target"] is None
+    assert record["object"]["text"] == "the proposal of the Japanese delegation"
+
+
+def test_a_store_from_before_the_phrases_is_brought_up_to_date(tmp_path):
+    path = tmp_path / "old.duckdb"
+    EventStore(path).close()
+    db = duckdb.connect(str(path))
+    for column in ("source_phrase_start", "source_phrase_end", "target_phrase_start"):
+        db.execute(f"ALTER TABLE events DROP COLUMN {column}")
+    for column in ("target_phrase_end", "object_start", "object_end"):
+        db.execute(f"ALTER TABLE events DROP COLUMN {column}")
+    db.close()
+    with EventStore(path) as upgraded:
+        assert upgraded.add(phrases_article())
+        (stored,) = upgraded.events()
+    assert event_record(stored)["object"]["text"] == "the proposal of the Japanese delegation"
 
 
 def test_csv_row_matches_the_columns(store):

@@ -19,7 +19,7 @@ from communique.actors.registry import PersonEntry, PersonKey, added, person_key
 from communique.errors import StoreError
 from communique.records import CodedArticle, Event, Mention
 
-SCHEMA_VERSION = 2  # 2: the people of the actor registry
+SCHEMA_VERSION = 3  # 2: the people of the actor registry; 3: argument phrases of events
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -78,7 +78,10 @@ CREATE TABLE IF NOT EXISTS events (
     sentence VARCHAR,
     span_start INTEGER,
     span_end INTEGER,
-    coder_version VARCHAR
+    coder_version VARCHAR,
+    source_phrase_start INTEGER, source_phrase_end INTEGER,
+    target_phrase_start INTEGER, target_phrase_end INTEGER,
+    object_start INTEGER, object_end INTEGER
 );
 CREATE TABLE IF NOT EXISTS people (
     name VARCHAR NOT NULL,
@@ -98,6 +101,16 @@ CREATE TABLE IF NOT EXISTS people (
 );
 """
 
+# Columns added after the first release, for stores made before them.
+_MIGRATIONS = """
+ALTER TABLE events ADD COLUMN IF NOT EXISTS source_phrase_start INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS source_phrase_end INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS target_phrase_start INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS target_phrase_end INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS object_start INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS object_end INTEGER;
+"""
+
 _PEOPLE_COLUMNS = (
     "name, code, country, sector, role, aliases, first_seen, last_seen, valid_from, valid_to, "
     "sightings, evidence, article_id, source"
@@ -113,7 +126,9 @@ _EVENT_COLUMNS = (
     "target_text, target_start, target_end, "
     "cameo, plover, quad_class, goldstein, confidence, trigger, trigger_start, trigger_end, "
     "location_name, location_country, lat, lon, location_id, "
-    "sentence_index, sentence, span_start, span_end, coder_version"
+    "sentence_index, sentence, span_start, span_end, coder_version, "
+    "source_phrase_start, source_phrase_end, target_phrase_start, target_phrase_end, "
+    "object_start, object_end"
 )
 
 
@@ -129,6 +144,7 @@ class ActorView:
     role: str | None
     text: str | None
     span: tuple[int, int] | None
+    phrase: tuple[int, int] | None = None  # the whole argument the actor was named in
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +170,12 @@ class StoredEvent:
     sentence_index: int
     sentence: str
     span: tuple[int, int]
+    object_span: tuple[int, int] | None = None  # what was acted upon, when it is no actor
+
+    def text_at(self, span: tuple[int, int]) -> str:
+        """The words at article offsets ``span``, which lie within the event's sentence."""
+        start = self.span[0]
+        return self.sentence[span[0] - start : span[1] - start]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +201,7 @@ class EventStore:
             raise StoreError(f"{self.path}: cannot open the store: {error}") from None
         if not read_only:
             self._db.execute(_SCHEMA)
+            self._db.execute(_MIGRATIONS)
             self._db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )
@@ -437,7 +460,18 @@ def _event_row(event: Event) -> list[Any]:
         event.sentence.span[0],
         event.sentence.span[1],
         event.coder_version,
+        *_pair(event.source.phrase if event.source else None),
+        *_pair(event.target.phrase if event.target else None),
+        *_pair(event.object_phrase),
     ]
+
+
+def _pair(span: tuple[int, int] | None) -> tuple[int | None, int | None]:
+    return span if span is not None else (None, None)
+
+
+def _span(start: int | None, end: int | None) -> tuple[int, int] | None:
+    return (start, end) if start is not None and end is not None else None
 
 
 def _actor_view(row: dict[str, Any], side: str) -> ActorView | None:
@@ -453,6 +487,7 @@ def _actor_view(row: dict[str, Any], side: str) -> ActorView | None:
         role=row[f"{side}_role"],
         text=row[f"{side}_text"],
         span=(start, end) if start is not None else None,
+        phrase=_span(row[f"{side}_phrase_start"], row[f"{side}_phrase_end"]),
     )
 
 
@@ -477,4 +512,5 @@ def _stored_event(row: dict[str, Any]) -> StoredEvent:
         sentence_index=row["sentence_index"],
         sentence=row["sentence"],
         span=(row["span_start"], row["span_end"]),
+        object_span=_span(row["object_start"], row["object_end"]),
     )

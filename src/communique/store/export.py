@@ -30,7 +30,13 @@ CSV_COLUMNS = (
 )
 
 
-def _actor(actor: ActorView | None) -> dict[str, Any] | None:
+def _words(event: StoredEvent, span: tuple[int, int] | None) -> dict[str, Any] | None:
+    if span is None:
+        return None
+    return {"text": event.text_at(span), "span": list(span)}
+
+
+def _actor(actor: ActorView | None, event: StoredEvent) -> dict[str, Any] | None:
     if actor is None:
         return None
     return {
@@ -41,6 +47,7 @@ def _actor(actor: ActorView | None) -> dict[str, Any] | None:
         "role": actor.role,
         "text": actor.text,
         "span": list(actor.span) if actor.span else None,
+        "phrase": _words(event, actor.phrase),
     }
 
 
@@ -59,8 +66,9 @@ def event_record(event: StoredEvent) -> dict[str, Any]:
         "article_id": event.article_id,
         "date": event.date.isoformat() if event.date else None,
         "date_precision": event.date_precision,
-        "source": _actor(event.source),
-        "target": _actor(event.target),
+        "source": _actor(event.source, event),
+        "target": _actor(event.target, event),
+        "object": _words(event, event.object_span),
         "cameo": event.cameo,
         "plover": event.plover,
         "quad_class": event.quad_class,
@@ -101,6 +109,7 @@ def stored_view(event: Event) -> StoredEvent:
         sentence_index=event.sentence.index,
         sentence=event.sentence.text,
         span=event.sentence.span,
+        object_span=event.object_phrase,
     )
 
 
@@ -117,6 +126,7 @@ def _actor_view(mention: Mention | None) -> ActorView | None:
         role=actor.role,
         text=mention.text,
         span=mention.span,
+        phrase=mention.phrase,
     )
 
 
