@@ -142,6 +142,11 @@ def test_actors_joined_by_and_share_their_argument(coder):
         ("Chile will not release the Peruvian soldiers.", ("CHL", "1243", "PERMIL")),
         ("Russia did not lift the ban on Georgian wine.", ("RUS", "1244", "GEO")),
         ("Ecuador and Colombia failed to reach an agreement.", ("ECU", "127", None)),
+        # an act announced on a condition is a threat
+        (
+            "Nigeria will withdraw its troops from Chad unless the fighting stops.",
+            ("NGA", "130", "TCD"),
+        ),
     ],
 )
 def test_refusals(coder, text, expected):

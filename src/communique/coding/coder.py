@@ -236,7 +236,8 @@ class SentenceCoder:
         None when it did not happen: hypothetical, conditional, only asked for or not yet
         done ("threatened to attack", "urged X to talk"). A refusal when a cooperative act is
         negated or failed: "will not lift the ban" (1244), "failed to reach agreement" (127).
-        An intent when it is announced: "will visit" (036).
+        An intent when it is announced: "will visit" (036), a threat when announced on a
+        condition: "will withdraw its troops unless ..." (130).
         """
         failed = (
             predicate.dep_ == "xcomp"
@@ -250,6 +251,11 @@ class SentenceCoder:
         if status == _NEGATED or failed:
             return self._patterns.refusal_code(code)
         if intended or self._future(predicate):
+            if any(
+                child.dep_ == "advcl" and any(m.lower_ == "unless" for m in child.children)
+                for child in predicate.children
+            ):
+                return self._patterns.threat_code(code)  # "will withdraw unless ..."
             return self._patterns.intent_code(code)
         return code
 

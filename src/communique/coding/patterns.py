@@ -90,6 +90,11 @@ class Patterns:
                 return self.refusal_codes[prefix]
         return None
 
+    def threat_code(self, code: str) -> str:
+        """An act announced on a condition ("will withdraw unless ..."): the threat of it."""
+        intent = self.intent_code(code)
+        return intent if intent.startswith("13") else "130"
+
     def intent_code(self, intended: str | None) -> str:
         if intended is not None and intended[:2] in self.intent_codes:
             return self.intent_codes[intended[:2]]
