@@ -49,6 +49,12 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         # statements with an addressee (CAMEO 01)
         ("Italy told Libya that the border would stay open.", ("ITA", "010", "LBY")),
         ("Norway expressed concern over Sweden.", ("NOR", "012", "SWE")),
+        # a role noun's sector from its modifier; two-word trigger nouns
+        ("Peru arrested Bolivian opposition candidates.", ("PER", "173", "BOLOPP")),
+        (
+            "Bolivian miners began a hunger strike against the government.",
+            ("BOLLAB", "142", "BOLGOV"),
+        ),
         # members of a named organisation are the organisation
         ("Hezbollah militants attacked Israeli troops.", ("LBNREBHEZ", "190", "ISRMIL")),
         ("UN peacekeepers arrested two Malian soldiers.", ("IGOUNO", "173", "MLIMIL")),

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from communique.actors.gazetteer import Gazetteer, default_gazetteer
-from communique.actors.registry import PersonDirectory, PersonRegistry
+from communique.actors.registry import PersonDirectory, PersonRegistry, builtin_people
 from communique.actors.resolve import ArticleActors
 from communique.actors.sectors import SectorVocabulary, default_sectors
 from communique.annotate import AnnotateConfig, annotate, load_pipeline
@@ -66,18 +66,21 @@ class Coder:
     ontology: Ontology
     places: PlaceGazetteer
     config: PipelineConfig
+    people: PersonRegistry  # the leaders that ship with the package (data/leaders.yml)
 
     @classmethod
     def load(cls, config: PipelineConfig | None = None) -> Coder:
         config = config or PipelineConfig()
+        gazetteer, sectors = default_gazetteer(), default_sectors()
         return cls(
             nlp=load_pipeline(config.annotate),
-            gazetteer=default_gazetteer(),
-            sectors=default_sectors(),
+            gazetteer=gazetteer,
+            sectors=sectors,
             patterns=default_patterns(),
             ontology=default_ontology(),
             places=default_places(),
             config=config,
+            people=builtin_people(gazetteer.countries, sectors.sectors),
         )
 
     @property
@@ -85,7 +88,8 @@ class Coder:
         """The versions of the model and of every dictionary, recorded with each event."""
         model = f"{self.nlp.meta.get('name', '?')}-{self.nlp.meta.get('version', '?')}"
         parts = (model, self.gazetteer.version, self.sectors.version, self.patterns.version)
-        return "+".join((*parts, self.ontology.version))
+        leaders = f"leaders-{len(self.people.entries())}"
+        return "+".join((*parts, leaders, self.ontology.version))
 
 
 # -- one batch ---------------------------------------------------------------------------
@@ -95,7 +99,8 @@ def code_batch(
     articles: Sequence[Article], coder: Coder, directory: PersonDirectory | None = None
 ) -> list[CodedArticle | Rejected]:
     """Code a batch of articles. Each comes back coded, or rejected with its reason.
-    ``directory`` names the people known from other articles, if any."""
+    ``directory`` names the people known from other articles; without one, the leaders
+    that ship with the package."""
     results: list[CodedArticle | Rejected | None] = [None] * len(articles)
     cleaned: list[tuple[int, CleanArticle]] = []
     for index, article in enumerate(articles):
@@ -122,7 +127,7 @@ def code_batch(
         pairs.sort(key=lambda pair: pair[0].start)
     # 3-5. actors, events, time and place, one article at a time, in reading order.
     for index, clean_article in cleaned:
-        results[index] = _code_article(clean_article, docs[index], coder, directory)
+        results[index] = _code_article(clean_article, docs[index], coder, directory or coder.people)
     return [r for r in results if r is not None]
 
 
@@ -237,7 +242,7 @@ def run(
 ) -> RunSummary:
     """Read, code and store everything in ``inputs``; bad inputs are skipped, not fatal."""
     summary = RunSummary()
-    registry = PersonRegistry(store.people())
+    registry = PersonRegistry([*coder.people.entries(), *store.people()])
     for batch in _batches(read_inputs(inputs, stdin=stdin), coder.config.articles_per_batch):
         fresh: list[Article] = []
         fresh_ids: set[str] = set()

@@ -65,7 +65,7 @@ def _date_phrases(predicate: Token) -> list[str]:
 
 
 def _phrase_text(token: Token) -> str:
-    words = [t for t in token.subtree if t.dep_ not in ("relcl", "acl", "prep") or t is token]
+    words = [t for t in token.subtree if t.dep_ not in ("relcl", "acl", "prep") or t.i == token.i]
     return " ".join(t.text for t in words)
 
 

@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
@@ -50,8 +51,9 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UNDATED = (dt.date.max - dt.date.min).days + 1
 
 
-# What makes an entry: one row per person, role and code.
-PersonKey = tuple[str, str | None, str]
+# What makes an entry: one row per person, role, code and (for a user's) term: a second term
+# in the same office is a row of its own.
+PersonKey = tuple[str, str | None, str, dt.date | None]
 
 
 class PersonEntryError(CommuniqueError):
@@ -89,7 +91,7 @@ class PersonEntry:
 
     @property
     def key(self) -> PersonKey:
-        return (self.name, self.role, self.code)
+        return (self.name, self.role, self.code, self.valid_from)
 
     def actor(self) -> Actor:
         return Actor(self.code, self.country, self.sector, "person", name=self.name, role=self.role)
@@ -106,7 +108,7 @@ class PersonEntry:
 
 def person_key(actor: Actor) -> PersonKey:
     """The key of the entry an actor seen in an article belongs to."""
-    return (actor.name or "", actor.role, actor.code)
+    return (actor.name or "", actor.role, actor.code, None)
 
 
 def sighted(
@@ -168,13 +170,33 @@ class PersonRegistry:
             self._put(entry)
 
     def person(self, name: str, when: dt.date | None) -> Actor | None:
-        """The person ``name`` stands for on ``when``; None if nobody, or several people."""
+        """The person ``name`` stands for on ``when``.
+
+        When a short form names several people ("Bush"), the one in office on ``when``;
+        if none or several are, and they all share one code, an actor with that code and no
+        name (the country is known, the person is not); else None.
+        """
         names = self._names.get(name)
-        if names is None or len(names) != 1:
+        if not names:
             return None
-        (full_name,) = names
-        entries = [self._entries[key] for key in self._roles[full_name]]
-        return min(entries, key=lambda entry: _rank(entry, when)).actor()
+        best = {full: self._best(full, when) for full in sorted(names)}
+        if len(best) == 1:
+            return next(iter(best.values())).actor()
+        holding = [entry for entry in best.values() if _holds(entry, when)]
+        if len(holding) == 1:
+            return holding[0].actor()
+        codes = {entry.code for entry in best.values()}
+        if len(codes) == 1:
+            entry = next(iter(best.values()))
+            return Actor(entry.code, entry.country, entry.sector, "person")
+        return None
+
+    def entries(self) -> list[PersonEntry]:
+        return list(self._entries.values())
+
+    def _best(self, name: str, when: dt.date | None) -> PersonEntry:
+        entries = [self._entries[key] for key in self._roles[name]]
+        return min(entries, key=lambda entry: _rank(entry, when))
 
     def learn(self, sightings: Iterable[Sighting], when: dt.date | None, article_id: str) -> None:
         """Take in the sightings of a stored article, as the store did."""
@@ -201,6 +223,11 @@ def _rank(entry: PersonEntry, when: dt.date | None) -> tuple[int, int, bool, int
     start, end = period
     gap = (start - day).days if day < start else (day - end).days if day > end else 0
     return (gap, (end - start).days, entry.source != USER, -entry.sightings)
+
+
+def _holds(entry: PersonEntry, when: dt.date | None) -> bool:
+    period = entry.period()
+    return when is not None and period is not None and period[0] <= when <= period[1]
 
 
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
@@ -266,7 +293,9 @@ def user_entry(
         country=country,
         sector=sector,
         role=text.get("role"),
-        aliases=_union(name_aliases(name), _aliases(fields.get("aliases"))),
+        # Only the short forms the user gives: "May" or "Rice" alone would name a month, a
+        # grain, and nobody in particular.
+        aliases=_union((name,), _aliases(fields.get("aliases"))),
         valid_from=valid_from,
         valid_to=valid_to,
         source=USER,
@@ -321,6 +350,18 @@ def _aliases(value: str | list[str] | None) -> tuple[str, ...]:
     if not all(isinstance(item, str) for item in items):
         raise PersonEntryError("'aliases' should be text or a list of text", "aliases")
     return tuple(" ".join(item.split()) for item in items if item.strip())
+
+
+def builtin_people(countries: Collection[str], sectors: Collection[str]) -> PersonRegistry:
+    """The leaders that ship with communique (``data/leaders.yml``): heads of state and
+    government, foreign ministers and heads of the UN, NATO and the European Commission, with
+    their terms. A record it rejects is a defect of the package, not of the user's input."""
+    path = Path(str(resources.files("communique") / "data" / "leaders.yml"))
+    dictionary = read_user_dictionary(path, countries, sectors)
+    if dictionary.rejected:
+        first = dictionary.rejected[0]
+        raise DataFileError(first.origin, first.reason)
+    return PersonRegistry(dictionary.people)
 
 
 @dataclass(frozen=True, slots=True)

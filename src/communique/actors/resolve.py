@@ -162,7 +162,9 @@ class ArticleActors:
                 before = self._gazetteer.lookup(words[i - 1]) if i > 0 else None
                 country = before.code if before and before.kind != "organisation" else None
                 full_name = " ".join(name)
-                country = country or self._registered_country(full_name)
+                registered = self._registered(full_name) if country is None else None
+                if registered is not None:
+                    country, full_name = registered.country, registered.name or full_name
                 actor = self._titled_person(title, full_name, country)
                 self._learn_person(actor, [w for w in name if w not in _NAME_PARTICLES], evidence)
             i = j if name else i + 1
@@ -280,14 +282,17 @@ class ArticleActors:
         name_tokens = [
             t for t in tokens[title_end:] if t.pos_ == "PROPN" and t.i not in self._matches
         ]
-        if not name_tokens or name_tokens[-1] is not head:
+        if not name_tokens or name_tokens[-1].i != head.i:
             return None
         name = " ".join(t.text for t in name_tokens)
         if title is None:
             known = self._known_person(name)
             return self._mention(known, name_tokens[0], head) if known else None
-        country = next(iter(self._countries_in(tokens[:title_end])), None)
-        country = country or self._country_of(head) or self._registered_country(name)
+        country = next(iter(self._countries_in(tokens[:title_end])), None) or self._country_of(head)
+        registered = self._registered(name) if country is None else None
+        if registered is not None:
+            # "President Bush" in 2005: the registry gives the country and the full name.
+            country, name = registered.country, registered.name or name
         actor = self._titled_person(title, name, country)
         self._learn_person(actor, [t.text for t in name_tokens], head.sent.text)
         return self._mention(actor, tokens[0], head)
@@ -334,10 +339,9 @@ class ArticleActors:
                 self._learn_person(known, name.split())
         return known
 
-    def _registered_country(self, name: str) -> str | None:
-        """The registry's country for a person titled without one ("Premier Li Qiang")."""
-        known = self._directory.person(name, self._when) if self._directory else None
-        return known.country if known is not None else None
+    def _registered(self, name: str) -> Actor | None:
+        """The registry's person for a name titled without a country ("Premier Li Qiang")."""
+        return self._directory.person(name, self._when) if self._directory else None
 
     def _sector_noun(self, head: Token, tokens: list[Token]) -> list[Mention]:
         """A body or group named by a role noun: "Chinese troops", "the Peruvian government";
@@ -351,7 +355,7 @@ class ArticleActors:
         )
         if sector is None:
             # "army officers", "police chiefs": the sector is in a noun modifier.
-            compounds = [t for t in tokens[:-1] if t.dep_ == "compound" and t.head is head]
+            compounds = [t for t in tokens[:-1] if t.dep_ == "compound" and t.head.i == head.i]
             sector = next(
                 (s for t in reversed(compounds) if (s := self._sectors.noun_sector(t.text))), None
             )
@@ -363,6 +367,8 @@ class ArticleActors:
             if match is not None and match.hit.kind == "organisation":
                 return [self._mention(self._from_hit(match.hit), tokens[0], head)]
         countries: list[str | None] = [*self._countries_in(tokens[:-1])] or [self._country_of(head)]
+        if countries == [None] and any(t.lower_ == "the" for t in head.lefts):
+            countries = [self._country_in_focus()]  # "the government", "the army"
         kind = "person" if head.text.lower() in self._sectors.titles else "group"
         role = head.text if kind == "person" else None
         return [
@@ -373,6 +379,13 @@ class ArticleActors:
             )
             for country in countries
         ]
+
+    def _country_in_focus(self) -> str | None:
+        """The country the article is about so far: named more than any other."""
+        ranked = self._countries.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
 
     def _countries_in(self, tokens: list[Token]) -> list[str]:
         """Every country among a phrase's modifiers, with adjectives joined by "and"."""

@@ -133,7 +133,11 @@ class SentenceCoder:
         return self._pairs(sources, targets, code, token, (token, prep), alone=alone)
 
     def _noun(self, token: Token, actors: ArticleActors) -> list[Coding]:
-        code = self._patterns.nouns.get(token.lower_) or self._patterns.nouns.get(token.lemma_)
+        nouns = self._patterns.nouns
+        # Two words first: "hunger strike" (142) is not a strike (143) or an attack.
+        left = token.doc[token.i - 1] if token.i > 0 else None
+        compound = f"{left.lower_} {token.lower_}" if left and left.dep_ == "compound" else ""
+        code = nouns.get(compound) or nouns.get(token.lower_) or nouns.get(token.lemma_)
         if code is None or token.pos_ not in ("NOUN", "PROPN"):
             return []
         predicate = token.head

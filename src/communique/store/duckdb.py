@@ -15,7 +15,14 @@ from typing import Any
 
 import duckdb
 
-from communique.actors.registry import PersonEntry, PersonKey, added, person_key, sighted
+from communique.actors.registry import (
+    LEARNED,
+    PersonEntry,
+    PersonKey,
+    added,
+    person_key,
+    sighted,
+)
 from communique.errors import StoreError
 from communique.records import CodedArticle, Event, Mention
 
@@ -115,8 +122,10 @@ _PEOPLE_COLUMNS = (
     "name, code, country, sector, role, aliases, first_seen, last_seen, valid_from, valid_to, "
     "sightings, evidence, article_id, source"
 )
-# One row per person, role and code; a person without a role has a NULL one.
-_PERSON_KEY = "name = ? AND role IS NOT DISTINCT FROM ? AND code = ?"
+# One row per person, role, code and term; a person without a role has a NULL one.
+_PERSON_KEY = (
+    "name = ? AND role IS NOT DISTINCT FROM ? AND code = ? AND valid_from IS NOT DISTINCT FROM ?"
+)
 
 _EVENT_COLUMNS = (
     "id, article_id, date, date_precision, date_origin, "
@@ -279,7 +288,14 @@ class EventStore:
         try:
             self._db.execute("BEGIN TRANSACTION")
             for given in people:
-                self._put_person(added(self._person(given.key), given))
+                known = self._person(given.key)
+                if known is None:
+                    # A role seen in articles and now given its term by the user.
+                    seen = self._person((*given.key[:3], None))
+                    if seen is not None and seen.source == LEARNED:
+                        self._db.execute(f"DELETE FROM people WHERE {_PERSON_KEY}", list(seen.key))
+                        known = seen
+                self._put_person(added(known, given))
             self._db.execute("COMMIT")
         except BaseException as error:
             self._db.execute("ROLLBACK")
