@@ -55,6 +55,11 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
             "Bolivian miners began a hunger strike against the government.",
             ("BOLLAB", "142", "BOLGOV"),
         ),
+        # a form the tagger does not reduce to its lemma; a trigger noun under a light verb
+        ("Nigerian rebels overran the army base.", ("NGAREB", "192", "NGAMIL")),
+        ("Israel established diplomatic ties with Bhutan.", ("ISR", "050", "BTN")),
+        # acting on one's own country is acting alone
+        ("The Brazilian minister defended Brazilian policy.", ("BRAGOV", "052", None)),
         # members of a named organisation are the organisation
         ("Hezbollah militants attacked Israeli troops.", ("LBNREBHEZ", "190", "ISRMIL")),
         ("UN peacekeepers arrested two Malian soldiers.", ("IGOUNO", "173", "MLIMIL")),

@@ -193,6 +193,8 @@ class SentenceCoder:
         """The most specific pattern for a verb: "pull out of", "call on", then "call"."""
         verbs = self._patterns.verbs
         lemma = token.lemma_.lower()
+        if lemma not in verbs:
+            lemma = self._patterns.lemmas.get(token.lower_, lemma)  # "overran", lemma "overran"
         particles = [c for c in token.children if c.dep_ == "prt"]
         preps = [c for c in token.children if c.dep_ in ("prep", "agent")]
         for particle in particles:
@@ -456,6 +458,10 @@ class SentenceCoder:
         confidence -= 0.0 if sources.direct else 0.1
         confidence -= 0.0 if targets.direct or not targets.mentions else 0.1
         confidence -= 0.3 if not targets.mentions else 0.0
+        if alone and pairs and all(t is not None and _same_actor(s, t) for s, t in pairs):
+            # "Clinton defended US strategy": acting on one's own country is acting alone.
+            pairs = [(s, None) for s in dict.fromkeys(s for s, _ in pairs)]
+            confidence -= 0.3
         trigger_text, trigger_span = _trigger(trigger)
         codings = []
         for source, target in pairs[:_MAX_PAIRS]:

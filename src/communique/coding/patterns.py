@@ -68,6 +68,7 @@ class Patterns:
     speech_verbs: frozenset[str]
     deontic_modals: dict[str, str]  # "must" → CAMEO code of the demand it voices
     surface_forms: frozenset[str]  # every word form that can start an event
+    lemmas: dict[str, str]  # irregular form → lemma, where the tagger misses it ("overran")
     version: str
 
     def may_hold_event(self, text: str) -> bool:
@@ -170,6 +171,11 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         speech_verbs=_words(file, data, "speech_verbs"),
         deontic_modals=_codes(file, data, "deontic_modals", known),
         surface_forms=_surface_forms(data, file, triggers),
+        lemmas={
+            str(form).lower(): lemma
+            for lemma, forms in (data.get("irregular_forms") or {}).items()
+            for form in forms
+        },
         version=f"verbs-{data.get('version', 0)}",
     )
 
