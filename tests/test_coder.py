@@ -58,6 +58,10 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         # a form the tagger does not reduce to its lemma; a trigger noun under a light verb
         ("Nigerian rebels overran the army base.", ("NGAREB", "192", "NGAMIL")),
         ("Israel established diplomatic ties with Bhutan.", ("ISR", "050", "BTN")),
+        # a trigger that needs a target stands with a person who is no actor
+        ("A Zimbabwean court freed the pastor Evan Mawarire.", ("ZWEJUD", "0841", None)),
+        # a trigger noun of two words under a quantity
+        ("Germany provided $2 billion in humanitarian aid to Jordan.", ("DEU", "073", "JOR")),
         # acting on one's own country is acting alone
         ("The Brazilian minister defended Brazilian policy.", ("BRAGOV", "052", None)),
         # members of a named organisation are the organisation

@@ -357,6 +357,9 @@ def test_combining_forms_alone_find_nothing(gazetteer: Gazetteer, phrase: str) -
         ("Capitol Hill", "USA", "LEG"),
         ("CIA", "USA", "SPY"),
         ("FBI", "USA", "COP"),
+        ("USAID", "USA", "GOV"),
+        ("Immigration and Customs Enforcement", "USA", "COP"),
+        ("the Justice Department", "USA", "JUD"),
         ("Scotland Yard", "GBR", "COP"),  # not Scotland
         ("MI6", "GBR", "SPY"),
         ("the Knesset", "ISR", "LEG"),

@@ -129,20 +129,27 @@ class SentenceCoder:
                 targets = self._partner_within(action, actors, any_object=True)
         if mistagged:
             sources = _Found(sources.mentions, False)
-        alone = self._patterns.stands_alone(token.lemma_.lower(), code, sources.direct)
+        human = self._human_object(token)
+        alone = self._patterns.stands_alone(token.lemma_.lower(), code, sources.direct, human)
         return self._pairs(sources, targets, code, token, (token, prep), alone=alone)
 
     def _noun(self, token: Token, actors: ArticleActors) -> list[Coding]:
         nouns = self._patterns.nouns
         # Two words first: "hunger strike" (142) is not a strike (143) or an attack.
         left = token.doc[token.i - 1] if token.i > 0 else None
-        compound = f"{left.lower_} {token.lower_}" if left and left.dep_ == "compound" else ""
+        joined = left is not None and left.dep_ in ("compound", "amod")
+        compound = f"{left.lower_} {token.lower_}" if left is not None and joined else ""
         code = nouns.get(compound) or nouns.get(token.lower_) or nouns.get(token.lemma_)
         if code is None or token.pos_ not in ("NOUN", "PROPN"):
             return []
         predicate = token.head
-        if token.dep_ == "pobj" and predicate.lower_ == "of" and predicate.head.dep_ == "dobj":
-            # "provided 25,000 tons of food aid": the trigger sits under a quantity.
+        if (
+            token.dep_ == "pobj"
+            and predicate.lower_ in ("of", "in")
+            and predicate.head.dep_ == "dobj"
+        ):
+            # "provided 25,000 tons of food aid", "$1.7 billion in humanitarian assistance":
+            # the trigger sits under a quantity.
             token, predicate = predicate.head, predicate.head.head
         if predicate.lemma_.lower() not in self._patterns.light_verbs:
             return []
@@ -210,16 +217,38 @@ class SentenceCoder:
             return lemma, None
         return None, None
 
+    def _human_object(self, verb: Token) -> bool:
+        """Whether the verb's object is a person or people, named or not."""
+        humans = self._patterns.human_objects
+        return any(
+            child.dep_ == "dobj" and (child.pos_ == "PROPN" or child.lemma_.lower() in humans)
+            for child in verb.children
+        )
+
     def _names_its_event(self, verb: Token) -> bool:
         """A light verb whose object is a trigger noun ("provided aid", "gave support"):
         the noun codes the event, the verb only carries it."""
         if verb.lemma_.lower() not in self._patterns.light_verbs:
             return False
         nouns = self._patterns.nouns
-        return any(
-            child.dep_ == "dobj" and (child.lower_ in nouns or child.lemma_ in nouns)
-            for child in verb.children
-        )
+
+        def names(noun: Token) -> bool:
+            return noun.lower_ in nouns or noun.lemma_ in nouns
+
+        for child in verb.children:
+            if child.dep_ != "dobj":
+                continue
+            # "provided $2 billion in aid": the quantity's trigger noun names the event.
+            quantities = [
+                grandchild
+                for prep in child.children
+                if prep.dep_ == "prep" and prep.lower_ in ("of", "in")
+                for grandchild in prep.children
+                if grandchild.dep_ == "pobj"
+            ]
+            if names(child) or any(names(noun) for noun in quantities):
+                return True
+        return False
 
     def _mistagged_verb(self, token: Token) -> bool:
         """A verb the tagger took for a plural noun: "Peru abides by ..." tagged NNS.

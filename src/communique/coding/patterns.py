@@ -62,6 +62,7 @@ class Patterns:
     no_target: frozenset[str]
     alone_roots: frozenset[str]  # CAMEO roots whose events may lack a target
     needs_target: frozenset[str]  # triggers that say nothing without one ("released", "told")
+    human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
     refusal_codes: dict[str, str]  # CAMEO code or root of a cooperative act → its refusal
     failure_verbs: frozenset[str]  # "failed to reach": the act was not done
     asking_roots: frozenset[str]  # CAMEO roots of asking: what is asked for is not done
@@ -75,13 +76,16 @@ class Patterns:
         """Whether a passage contains any trigger word: a cheap test before parsing it."""
         return not self.surface_forms.isdisjoint(_LOWER_WORD.findall(text.lower()))
 
-    def stands_alone(self, word: str, code: str, direct: bool) -> bool:
-        """Whether an event of ``word`` may be coded with a source and no target: always
-        for ``no_target`` words ("protesters rallied"); for a subject the parse gives
-        directly, when the code's root may lack a target and the word needs none."""
+    def stands_alone(self, word: str, code: str, direct: bool, human: bool = False) -> bool:
+        """Whether an event of ``word`` may be coded with a source and no target actor:
+        always for ``no_target`` words ("protesters rallied"); for a subject the parse gives
+        directly, when the code's root may lack a target and the word needs none, or what
+        it acts on is a person all the same (``human``: "freed the blogger")."""
         if word in self.no_target:
             return True
-        return direct and code[:2] in self.alone_roots and word not in self.needs_target
+        if not direct or code[:2] not in self.alone_roots:
+            return False
+        return word not in self.needs_target or human
 
     def refusal_code(self, code: str) -> str | None:
         """The refusal of a cooperative act ("will not release" → 1243), most specific
@@ -165,6 +169,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         no_target=_words(file, data, "no_target"),
         alone_roots=_words(file, data, "alone_roots"),
         needs_target=_words(file, data, "needs_target"),
+        human_objects=_words(file, data, "human_objects"),
         refusal_codes=_codes(file, data, "refusal_codes", known),
         failure_verbs=_words(file, data, "failure_verbs"),
         asking_roots=_words(file, data, "asking_roots"),
