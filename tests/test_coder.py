@@ -62,6 +62,9 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ("A Zimbabwean court freed the pastor Evan Mawarire.", ("ZWEJUD", "0841", None)),
         # a trigger noun of two words under a quantity
         ("Germany provided $2 billion in humanitarian aid to Jordan.", ("DEU", "073", "JOR")),
+        # an adjective inside the object is no actor; a capital in a phrase of place is a place
+        ("Russia suspended part of a military aid program for Bosnia.", ("RUS", "160", "BIH")),
+        ("Israel threatened to ban voting in East Jerusalem.", ("ISR", "130", None)),
         # acting on one's own country is acting alone
         ("The Brazilian minister defended Brazilian policy.", ("BRAGOV", "052", None)),
         # members of a named organisation are the organisation

@@ -28,6 +28,10 @@ _GROUP_WORDS = frozenset({"two", "both"})
 # What hangs from a noun but is not part of its phrase: clauses, and phrases joined by "and".
 _CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp"})
 _JOINED = frozenset({"conj", "cc", "preconj"})
+# Prepositions that make a place of what follows: "in Beijing", "near Kabul".
+_PLACE_PREPS = frozenset(
+    {"in", "at", "near", "inside", "outside", "around", "across", "throughout"}
+)
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "it", "its", "their"})
 # Lower-case words inside personal names: "Lula da Silva", "Ursula von der Leyen".
@@ -223,21 +227,31 @@ class ArticleActors:
         Used for targets such as "abides by the one-China principle" (→ China) where the
         object itself is not an actor but names one.
         """
-        queue = [token]
+        queue = [(token, False)]  # (token, whether it lies in a phrase of place)
         seen = set()
         while queue:
-            current = queue.pop(0)
+            current, in_place = queue.pop(0)
             if current.i in seen:
                 continue
             seen.add(current.i)
-            found = [m for m in self.resolve(current) if m.actor.country not in (exclude or set())]
+            match = self._matches.get(current.i)
+            # An adjective below the phrase names an actor only as a country or organisation:
+            # "Chinese investment" is China's, "official contact" and "military aid" nobody's.
+            descriptive = current.i != token.i and current.pos_ == "ADJ" and match is None
+            # A capital in a phrase of place is the place: "voting in East Jerusalem".
+            place = in_place and match is not None and match.hit.kind == "metonym"
+            found = []
+            if not (descriptive or place):
+                found = [
+                    m for m in self.resolve(current) if m.actor.country not in (exclude or set())
+                ]
             if found:
                 start, end = argument_span(current)
                 phrase = (self._offset + start, self._offset + end)
                 return [replace(m, phrase=phrase) for m in found]
             # Clauses below the phrase carry their own events; do not look inside them.
             queue.extend(
-                child
+                (child, in_place or (child.dep_ == "prep" and child.lower_ in _PLACE_PREPS))
                 for child in current.children
                 if child.dep_ not in ("relcl", "acl", "ccomp", "advcl", "xcomp", "appos")
             )
