@@ -138,6 +138,13 @@ def coded(coder, text: str) -> CodedArticle:
     return result
 
 
+def test_an_actor_behind_a_preposition_is_a_phrase_of_its_own(coder):
+    text = "Japan lifted the sanctions against the Burmese junta."
+    (event,) = coded(coder, text).events
+    assert event.target is not None and event.target.actor.code == "MMRMIL"
+    assert text[slice(*event.target.phrase_span)] == "the Burmese junta"
+
+
 def test_what_was_acted_upon_is_kept_when_it_is_no_actor(coder):
     text = "Bolivia rejected the proposal for a new mining law."
     (event,) = coded(coder, text).events

@@ -227,10 +227,11 @@ class ArticleActors:
         Used for targets such as "abides by the one-China principle" (→ China) where the
         object itself is not an actor but names one.
         """
-        queue = [(token, False)]  # (token, whether it lies in a phrase of place)
+        # (token, whether it lies in a phrase of place, the noun phrase it belongs to)
+        queue = [(token, False, token)]
         seen = set()
         while queue:
-            current, in_place = queue.pop(0)
+            current, in_place, phrase_head = queue.pop(0)
             if current.i in seen:
                 continue
             seen.add(current.i)
@@ -246,12 +247,19 @@ class ArticleActors:
                     m for m in self.resolve(current) if m.actor.country not in (exclude or set())
                 ]
             if found:
-                start, end = argument_span(current)
+                start, end = argument_span(phrase_head)
                 phrase = (self._offset + start, self._offset + end)
                 return [replace(m, phrase=phrase) for m in found]
+            # Behind a preposition other than "of" starts a phrase of its own: "sanctions
+            # against Burma" names Burma, "the president of Peru" is one phrase.
+            own_phrase = current.dep_ == "prep" and current.lower_ != "of"
             # Clauses below the phrase carry their own events; do not look inside them.
             queue.extend(
-                (child, in_place or (child.dep_ == "prep" and child.lower_ in _PLACE_PREPS))
+                (
+                    child,
+                    in_place or (child.dep_ == "prep" and child.lower_ in _PLACE_PREPS),
+                    child if own_phrase else phrase_head,
+                )
                 for child in current.children
                 if child.dep_ not in ("relcl", "acl", "ccomp", "advcl", "xcomp", "appos")
             )

@@ -457,7 +457,7 @@ class SentenceCoder:
         for conj in head.conjuncts:
             if conj.i > head.i:
                 mentions.extend(actors.resolve_within(conj))
-        if mentions:
+        if len(mentions) > 1 and head.conjuncts:
             # "The US and South Korea": several actors, one argument.
             start, end = argument_span(head, joined=True)
             phrase = (actors.offset + start, actors.offset + end)
