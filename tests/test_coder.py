@@ -65,6 +65,10 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         # an adjective inside the object is no actor; a capital in a phrase of place is a place
         ("Russia suspended part of a military aid program for Bosnia.", ("RUS", "160", "BIH")),
         ("Israel threatened to ban voting in East Jerusalem.", ("ISR", "130", None)),
+        # statements: refusing to comment, claiming responsibility, stated attitudes
+        ("Peru declined to comment.", ("PER", "011", None)),
+        ("Hamas claimed responsibility for the attack.", ("PSEREBHMS", "015", None)),
+        ("Japan is optimistic about the talks with South Korea.", ("JPN", "013", "KOR")),
         # acting on one's own country is acting alone
         ("The Brazilian minister defended Brazilian policy.", ("BRAGOV", "052", None)),
         # members of a named organisation are the organisation

@@ -80,6 +80,7 @@ class SentenceCoder:
                 or self._verb(token, actors)
                 or self._noun(token, actors)
                 or self._deontic(token, actors)
+                or self._attitude(token, actors)
             )
         return _unique(codings)
 
@@ -193,6 +194,21 @@ class SentenceCoder:
         speakers = self._subjects(token.head, actors)
         addressees = self._subjects(token, actors)
         return self._pairs(speakers, addressees, code, token.head, (modal, token))
+
+    def _attitude(self, token: Token, actors: ArticleActors) -> list[Coding]:
+        """A stated attitude: "McConnell says he is pessimistic about a deal" (012),
+        "Japan is optimistic about the talks with Seoul" (013)."""
+        code = self._patterns.attitudes.get(token.lower_)
+        if code is None or token.dep_ != "acomp":
+            return []
+        predicate = token.head
+        if _negated(token) or not self._happened(predicate):
+            return []
+        sources = self._subjects(predicate, actors)
+        targets = self._prep_objects(token, self._patterns.noun_target_preps, actors)
+        if not targets.mentions and targets.phrase is None:
+            targets = self._children(token, ("prep",), actors)  # keeps what it is about
+        return self._pairs(sources, targets, code, predicate, (predicate, token), alone=True)
 
     # -- patterns -------------------------------------------------------------------------
 

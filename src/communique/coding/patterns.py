@@ -60,9 +60,10 @@ class Patterns:
     future_auxiliaries: frozenset[str]
     symmetric: frozenset[str]
     no_target: frozenset[str]
-    alone_roots: frozenset[str]  # CAMEO roots whose events may lack a target
+    alone_roots: frozenset[str]  # CAMEO roots (or codes) whose events may lack a target
     needs_target: frozenset[str]  # triggers that say nothing without one ("released", "told")
     human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
+    attitudes: dict[str, str]  # "pessimistic" → 012: a stated attitude
     refusal_codes: dict[str, str]  # CAMEO code or root of a cooperative act → its refusal
     failure_verbs: frozenset[str]  # "failed to reach": the act was not done
     asking_roots: frozenset[str]  # CAMEO roots of asking: what is asked for is not done
@@ -83,7 +84,7 @@ class Patterns:
         it acts on is a person all the same (``human``: "freed the blogger")."""
         if word in self.no_target:
             return True
-        if not direct or code[:2] not in self.alone_roots:
+        if not direct or not (code in self.alone_roots or code[:2] in self.alone_roots):
             return False
         return word not in self.needs_target or human
 
@@ -148,7 +149,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
     intent_frames = _words(file, intent, "frames")
     intent_verbs = _words(file, intent, "verbs")
     triggers = set(verbs) | set(nouns) | intent_frames | intent_verbs
-    triggers |= set(data.get("deontic_modals") or {})
+    triggers |= set(data.get("deontic_modals") or {}) | set(data.get("attitudes") or {})
     symmetric = _words(file, data, "symmetric")
     for code in symmetric:
         if code not in known:
@@ -170,6 +171,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         alone_roots=_words(file, data, "alone_roots"),
         needs_target=_words(file, data, "needs_target"),
         human_objects=_words(file, data, "human_objects"),
+        attitudes=_codes(file, data, "attitudes", known),
         refusal_codes=_codes(file, data, "refusal_codes", known),
         failure_verbs=_words(file, data, "failure_verbs"),
         asking_roots=_words(file, data, "asking_roots"),
