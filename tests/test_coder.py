@@ -69,6 +69,14 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ("Peru declined to comment.", ("PER", "011", None)),
         ("Hamas claimed responsibility for the attack.", ("PSEREBHMS", "015", None)),
         ("Japan is optimistic about the talks with South Korea.", ("JPN", "013", "KOR")),
+        # reducing what a trigger noun gives; the "of" phrase of an act on people
+        ("Britain reduced humanitarian aid to Yemen.", ("GBR", "162", "YEM")),
+        ("Iran announced the release of two Kuwaiti nationals.", ("IRN", "0841", "KWTCVL")),
+        # who issued a statement does what the statement does
+        (
+            "Amnesty International issued a statement calling on Peru to free the journalists.",
+            ("NGOHRIAMN", "020", "PER"),
+        ),
         # acting on one's own country is acting alone
         ("The Brazilian minister defended Brazilian policy.", ("BRAGOV", "052", None)),
         # members of a named organisation are the organisation

@@ -152,7 +152,9 @@ class SentenceCoder:
             # "provided 25,000 tons of food aid", "$1.7 billion in humanitarian assistance":
             # the trigger sits under a quantity.
             token, predicate = predicate.head, predicate.head.head
-        if predicate.lemma_.lower() not in self._patterns.light_verbs:
+        if predicate.lemma_.lower() in self._patterns.reducing_verbs and code[:2] == "07":
+            code = "162"  # "reduced humanitarian aid to Liberia"
+        elif predicate.lemma_.lower() not in self._patterns.light_verbs:
             return []
         if token.dep_ == "dobj":
             sources = self._subjects(predicate, actors)
@@ -172,7 +174,8 @@ class SentenceCoder:
             targets = self._children(predicate, ("dative",), actors)
         if not targets.mentions:
             targets = self._partner_within(token, actors)  # "a suspension of links with Serbia"
-        alone = self._patterns.stands_alone(token.lemma_.lower(), code, sources.direct)
+        human = self._human_object(token, ("pobj",))  # "the release of two nationals"
+        alone = self._patterns.stands_alone(token.lemma_.lower(), code, sources.direct, human)
         return self._pairs(sources, targets, code, predicate, (predicate, token), alone=alone)
 
     def _deontic(self, token: Token, actors: ArticleActors) -> list[Coding]:
@@ -233,13 +236,15 @@ class SentenceCoder:
             return lemma, None
         return None, None
 
-    def _human_object(self, verb: Token) -> bool:
-        """Whether the verb's object is a person or people, named or not."""
+    def _human_object(self, word: Token, deps: tuple[str, ...] = ("dobj",)) -> bool:
+        """Whether what a verb acts on (its object; a noun's "of" phrase) is a person or
+        people, named or not."""
         humans = self._patterns.human_objects
-        return any(
-            child.dep_ == "dobj" and (child.pos_ == "PROPN" or child.lemma_.lower() in humans)
-            for child in verb.children
-        )
+        objects = [c for c in word.children if c.dep_ in deps]
+        objects += [
+            g for c in word.children if c.dep_ == "prep" for g in c.children if g.dep_ in deps
+        ]
+        return any(o.pos_ == "PROPN" or o.lemma_.lower() in humans for o in objects)
 
     def _names_its_event(self, verb: Token) -> bool:
         """A light verb whose object is a trigger noun ("provided aid", "gave support"):
@@ -395,6 +400,10 @@ class SentenceCoder:
         if self._mistagged_verb(verb):
             left = next(c for c in verb.lefts if c.dep_ == "compound")
             return _Found(actors.resolve(left), False)
+        if verb.dep_ == "acl" and verb.head.dep_ == "dobj" and depth < 4:
+            # "X issued a statement calling on Y": who issued the statement calls.
+            inherited = self._subjects(verb.head.head, actors, depth + 1)
+            return _Found(inherited.mentions, False)
         if depth < 4 and verb.dep_ in ("conj", "xcomp", "advcl", "acomp"):
             inherited = self._subjects(verb.head, actors, depth + 1)
             # "failed to reach": the subject of the verb above is the one who tried.

@@ -67,6 +67,7 @@ class Patterns:
     refusal_codes: dict[str, str]  # CAMEO code or root of a cooperative act → its refusal
     failure_verbs: frozenset[str]  # "failed to reach": the act was not done
     asking_roots: frozenset[str]  # CAMEO roots of asking: what is asked for is not done
+    reducing_verbs: frozenset[str]  # "reduced aid": less of what the noun gives (162)
     speech_verbs: frozenset[str]
     deontic_modals: dict[str, str]  # "must" → CAMEO code of the demand it voices
     surface_forms: frozenset[str]  # every word form that can start an event
@@ -175,6 +176,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         refusal_codes=_codes(file, data, "refusal_codes", known),
         failure_verbs=_words(file, data, "failure_verbs"),
         asking_roots=_words(file, data, "asking_roots"),
+        reducing_verbs=_words(file, data, "reducing_verbs"),
         speech_verbs=_words(file, data, "speech_verbs"),
         deontic_modals=_codes(file, data, "deontic_modals", known),
         surface_forms=_surface_forms(data, file, triggers),
