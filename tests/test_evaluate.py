@@ -191,6 +191,7 @@ def test_plover_recall_of_type_and_dyad_and_events_per_sentence():
     figures = report.figures()
     assert figures["plover.type_recall"] == 0.75
     assert figures["plover.type_dyad_recall"] == 0.5
+    assert figures["plover.dyad_given_type"] == 2 / 3  # of the three whose type was found
     assert figures["plover.events_per_sentence"] == 1.0
     # Sectors: USAGOV coded GOV, FRACVL coded CVL; JOR has no gold sector.
     assert (report.sector_agree, report.sector_sides) == (2, 2)

@@ -262,6 +262,8 @@ class PloverReport:
         return {
             "plover.type_recall": _ratio(self.type_found, self.sentences),
             "plover.type_dyad_recall": _ratio(self.dyad_found, self.sentences),
+            # Of the sentences whose type was found, how many have both countries right.
+            "plover.dyad_given_type": _ratio(self.dyad_found, self.type_found),
             "plover.sector_agreement": _ratio(self.sector_agree, self.sector_sides),
             "plover.events_per_sentence": _ratio(self.events, self.sentences),
         }
