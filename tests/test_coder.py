@@ -77,6 +77,11 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
             "Amnesty International issued a statement calling on Peru to free the journalists.",
             ("NGOHRIAMN", "020", "PER"),
         ),
+        # "it" in what someone says is the speaker, not the nearest group before it
+        (
+            "The Chilean navy, which guards Peruvian fishermen, said it had freed the hostages.",
+            ("CHLMIL", "0841", "---CVL"),
+        ),
         # acting on one's own country is acting alone
         ("The Brazilian minister defended Brazilian policy.", ("BRAGOV", "052", None)),
         # members of a named organisation are the organisation

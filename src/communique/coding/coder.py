@@ -25,6 +25,7 @@ from communique.records import Mention
 _SUBJECTS = frozenset({"nsubj", "csubj", "expl"})
 _OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+_SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 _CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 _PASSIVE = frozenset({"nsubjpass", "auxpass"})
 _MAX_PAIRS = 4
@@ -396,6 +397,12 @@ class SentenceCoder:
             if child.dep_ in _SUBJECTS:
                 if child.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                     return _Found(actors.resolve(verb.head), True)
+                if child.lower_ in _SPEAKER_PRONOUNS and verb.dep_ == "ccomp" and depth < 4:
+                    # "The union announced that it has called off the strike": "it" is the
+                    # one who speaks, not the nearest group named before it.
+                    speaker = self._subjects(verb.head, actors, depth + 1)
+                    if speaker.mentions:
+                        return _Found(speaker.mentions, True)
                 return _Found(self._resolve_all(child, actors), True)
         if self._mistagged_verb(verb):
             left = next(c for c in verb.lefts if c.dep_ == "compound")
