@@ -82,6 +82,21 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
             "The Chilean navy, which guards Peruvian fishermen, said it had freed the hostages.",
             ("CHLMIL", "0841", "---CVL"),
         ),
+        # an intent frame with a gerund; an attempted act is done; swearing to fight
+        ("Vietnam is committed to opening its markets to Japan.", ("VNM", "030", "JPN")),
+        ("Militants tried to assassinate the Iraqi prime minister.", ("---INS", "186", "IRQGOV")),
+        ("The Iraqi Prime Minister swore to fight the insurgents.", ("IRQGOV", "138", "IRQINS")),
+        # members of an organisation named after them; an unknown name told by its apposition
+        ("Members of Hamas attacked Israeli soldiers.", ("PSEREBHMS", "190", "ISRMIL")),
+        (
+            "Salaheddine Sidhoum, Algeria's leading human rights activist, began a hunger strike.",
+            ("DZANGO", "142", None),
+        ),
+        # violence by a weapon, its user unnamed
+        ("A car bomb killed three Iraqi soldiers.", (None, "190", "IRQMIL")),
+        ("Two Afghan policemen were killed in a roadside bombing.", (None, "190", "AFGCOP")),
+        # the act behind "engaged in"
+        ("Serb forces engaged in ethnic cleansing.", ("SRBMIL", "203", None)),
         # acting on one's own country is acting alone
         ("The Brazilian minister defended Brazilian policy.", ("BRAGOV", "052", None)),
         # members of a named organisation are the organisation

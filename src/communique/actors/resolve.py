@@ -219,6 +219,14 @@ class ArticleActors:
             return [self._mention(known, head, head)]
         if match is not None:  # a demonym used as a noun: "the Chinese", "Israelis"
             return [self._mention(self._from_hit(match.hit), head, head)]
+        if head.pos_ == "PROPN":
+            # A name we do not know, told by its apposition: "Salaheddine Sidhoum, Algeria's
+            # leading human rights activist".
+            for child in head.children:
+                if child.dep_ == "appos" and child.pos_ == "NOUN":
+                    described = self._sector_noun(child, self._phrase(child))
+                    if described:
+                        return [self._mention(m.actor, tokens[0], head) for m in described]
         return self._sector_noun(head, tokens)
 
     def resolve_within(self, token: Token, exclude: set[str] | None = None) -> list[Mention]:
@@ -383,8 +391,17 @@ class ArticleActors:
             )
         if sector is None:
             return []
-        # "Hezbollah militants", "UN peacekeepers": members of a named organisation are it.
-        for token in tokens[:-1]:
+        # "Hezbollah militants", "UN peacekeepers", "activists from the Fatah Party":
+        # members of a named organisation are it.
+        behind = [
+            word
+            for prep in head.rights
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "from")
+            for obj in prep.children
+            if obj.dep_ == "pobj"
+            for word in self._phrase(obj)
+        ]
+        for token in [*tokens[:-1], *behind]:
             match = self._matches.get(token.i)
             if match is not None and match.hit.kind == "organisation":
                 return [self._mention(self._from_hit(match.hit), tokens[0], head)]

@@ -29,6 +29,7 @@ _SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 _CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 _PASSIVE = frozenset({"nsubjpass", "auxpass"})
 _MAX_PAIRS = 4
+_VIOLENCE = frozenset({"18", "19", "20"})  # CAMEO roots of physical violence
 # What a clause tells of its event.
 _HAPPENED, _NEGATED, _HYPOTHETICAL = (
     "happened",
@@ -95,7 +96,16 @@ class SentenceCoder:
             predicate = frame = token  # "pledged to", "agreed to"
         else:
             return []
-        action = next((c for c in frame.children if c.dep_ == "xcomp"), None)
+        action = next((c for c in frame.children if c.dep_ == "xcomp"), None) or next(
+            (  # "is committed to opening up the economy"
+                g
+                for c in frame.children
+                if c.dep_ == "prep" and c.lower_ == "to"
+                for g in c.children
+                if g.dep_ == "pcomp" and g.pos_ == "VERB"
+            ),
+            None,
+        )
         if action is None or _negated(frame) or not self._happened(predicate):
             return []
         key, prep = self._pattern_key(action)
@@ -105,6 +115,8 @@ class SentenceCoder:
             targets = self._partner_within(action, actors, any_object=True)
         code = patterns.intent_code(intended)
         sources = self._subjects(predicate, actors)
+        if not sources.mentions:  # "Vietnam is committed to opening ...": a passive frame
+            sources = self._children(predicate, ("nsubjpass",), actors)
         alone = self._patterns.stands_alone(frame.lemma_.lower(), code, sources.direct)
         return self._pairs(sources, targets, code, predicate, (frame, action), alone=alone)
 
@@ -133,7 +145,10 @@ class SentenceCoder:
             sources = _Found(sources.mentions, False)
         human = self._human_object(token)
         alone = self._patterns.stands_alone(token.lemma_.lower(), code, sources.direct, human)
-        return self._pairs(sources, targets, code, token, (token, prep), alone=alone)
+        unnamed = not sources.mentions and code[:2] in _VIOLENCE and self._by_a_weapon(token)
+        return self._pairs(
+            sources, targets, code, token, (token, prep), alone=alone, unnamed_source=unnamed
+        )
 
     def _noun(self, token: Token, actors: ArticleActors) -> list[Coding]:
         nouns = self._patterns.nouns
@@ -153,11 +168,18 @@ class SentenceCoder:
             # "provided 25,000 tons of food aid", "$1.7 billion in humanitarian assistance":
             # the trigger sits under a quantity.
             token, predicate = predicate.head, predicate.head.head
+        elif (
+            token.dep_ == "pobj"
+            and predicate.lower_ == "in"
+            and predicate.head.lemma_.lower() in self._patterns.taking_part
+        ):
+            # "engaged in ethnic cleansing", "joined in the talks": the act is the noun's.
+            token, predicate = predicate, predicate.head
         if predicate.lemma_.lower() in self._patterns.reducing_verbs and code[:2] == "07":
             code = "162"  # "reduced humanitarian aid to Liberia"
         elif predicate.lemma_.lower() not in self._patterns.light_verbs:
             return []
-        if token.dep_ == "dobj":
+        if token.dep_ in ("dobj", "prep"):
             sources = self._subjects(predicate, actors)
         elif token.dep_ == "nsubjpass":
             sources = self._agent(predicate, actors)
@@ -236,6 +258,26 @@ class SentenceCoder:
         if lemma in verbs:
             return lemma, None
         return None, None
+
+    def _by_a_weapon(self, verb: Token) -> bool:
+        """Whether the violence was done by a weapon or an attack with no one named: "a
+        roadside bombing killed one soldier", "three civilians were killed in a bombing"."""
+        weapons = self._patterns.weapons
+        nouns = self._patterns.nouns
+
+        def violent(word: Token) -> bool:
+            code = nouns.get(word.lower_) or nouns.get(word.lemma_.lower(), "")
+            return word.lemma_.lower() in weapons or code[:2] in _VIOLENCE
+
+        if any(c.dep_ == "nsubj" and violent(c) for c in verb.children):
+            return True
+        passive = any(c.dep_ in _PASSIVE for c in verb.children)
+        return passive and any(
+            c.dep_ in ("prep", "agent") and c.lower_ in ("in", "by") and violent(g)
+            for c in verb.children
+            for g in c.children
+            if g.dep_ == "pobj"
+        )
 
     def _human_object(self, word: Token, deps: tuple[str, ...] = ("dobj",)) -> bool:
         """Whether what a verb acts on (its object; a noun's "of" phrase) is a person or
@@ -506,9 +548,13 @@ class SentenceCoder:
         predicate: Token,
         trigger: tuple[Token, Token | None],
         alone: bool = False,
+        unnamed_source: bool = False,
     ) -> list[Coding]:
-        pairs: list[tuple[Mention, Mention | None]] = []
-        if sources.mentions and targets.mentions:
+        pairs: list[tuple[Mention | None, Mention | None]] = []
+        if unnamed_source and targets.mentions:
+            # Violence by a weapon, its user unnamed: "a bombing killed one U.S. soldier".
+            pairs = [(None, t) for t in targets.mentions]
+        elif sources.mentions and targets.mentions:
             pairs = [(s, t) for s in sources.mentions for t in targets.mentions]
         elif len(sources.mentions) >= 2 and code in self._patterns.symmetric:
             # "China and Peru signed", "the two sides held talks": each acts on the other.
@@ -519,14 +565,15 @@ class SentenceCoder:
         confidence -= 0.0 if sources.direct else 0.1
         confidence -= 0.0 if targets.direct or not targets.mentions else 0.1
         confidence -= 0.3 if not targets.mentions else 0.0
-        if alone and pairs and all(t is not None and _same_actor(s, t) for s, t in pairs):
+        confidence -= 0.2 if unnamed_source else 0.0
+        if alone and pairs and all(s and t and _same_actor(s, t) for s, t in pairs):
             # "Clinton defended US strategy": acting on one's own country is acting alone.
             pairs = [(s, None) for s in dict.fromkeys(s for s, _ in pairs)]
             confidence -= 0.3
         trigger_text, trigger_span = _trigger(trigger)
         codings = []
         for source, target in pairs[:_MAX_PAIRS]:
-            if target is not None and _same_actor(source, target):
+            if source is not None and target is not None and _same_actor(source, target):
                 continue
             object_phrase = targets.phrase if target is None else None
             codings.append(

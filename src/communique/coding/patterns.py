@@ -64,6 +64,8 @@ class Patterns:
     needs_target: frozenset[str]  # triggers that say nothing without one ("released", "told")
     human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
     attitudes: dict[str, str]  # "pessimistic" → 012: a stated attitude
+    weapons: frozenset[str]  # "bomb", "missile": violence whose user may go unnamed
+    taking_part: frozenset[str]  # "engaged in", "took part in": the noun after "in" is the act
     refusal_codes: dict[str, str]  # CAMEO code or root of a cooperative act → its refusal
     failure_verbs: frozenset[str]  # "failed to reach": the act was not done
     asking_roots: frozenset[str]  # CAMEO roots of asking: what is asked for is not done
@@ -173,6 +175,8 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         needs_target=_words(file, data, "needs_target"),
         human_objects=_words(file, data, "human_objects"),
         attitudes=_codes(file, data, "attitudes", known),
+        weapons=_words(file, data, "weapons"),
+        taking_part=_words(file, data, "taking_part"),
         refusal_codes=_codes(file, data, "refusal_codes", known),
         failure_verbs=_words(file, data, "failure_verbs"),
         asking_roots=_words(file, data, "asking_roots"),
