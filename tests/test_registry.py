@@ -251,7 +251,7 @@ def test_first_and_last_seen_follow_the_articles(coder, tmp_path):
     assert person.sightings == 2
     assert person.article_id == "first"  # the earliest article's sentence is the evidence
     assert person.source == "learned"
-    assert person.aliases == LI_ALIASES
+    assert person.aliases == ("Li Qiang", "Qiang")  # beyond the article, no first names
 
 
 def test_the_role_follows_the_article_date(coder):
@@ -640,3 +640,21 @@ def test_import_of_an_unreadable_file_stores_nothing(tmp_path):
     assert result.exit_code == EXIT_ERROR
     assert says(result.stderr, f"error: {path}:1: unknown column 'cuntry'")
     assert not db.exists()
+
+
+def test_a_surname_the_article_gave_to_someone_else_is_not_the_registrys(coder):
+    # The shipped leaders know John Howard (Australia, 1996-2007); this article is about
+    # another Howard, named in full without a title.
+    text = "Michael Howard spoke to voters in Leeds. Howard condemned France over the deal."
+    (coded,) = code_batch([Article("howard", text, published=dt.date(2005, 3, 1))], coder)
+    assert isinstance(coded, CodedArticle)
+    assert all(m.actor.country != "AUS" for m in coded.mentions)
+    assert all(e.source is None or e.source.actor.country != "AUS" for e in coded.events)
+
+
+def test_learned_short_forms_leave_out_first_names(coder):
+    text = "British Foreign Secretary David Miliband met with French President Sarkozy."
+    article = Article("miliband", text, published=dt.date(2008, 3, 1))
+    (coded,) = code_batch([article], coder, PersonRegistry())
+    sightings = {s.actor.name: s.aliases for s in coded.sightings}
+    assert sightings["David Miliband"] == ("David Miliband", "Miliband")

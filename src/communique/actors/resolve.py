@@ -84,6 +84,8 @@ class ArticleActors:
         self._when = when
         self._sightings: dict[Actor, Sighting] = {}  # titled people, first sentence kept
         self._people: dict[str, Actor] = {}  # alias → person
+        self._full_names: dict[str, frozenset[str]] = {}  # last word → words of the first
+        # full name it ended (titles left out)
         self._ambiguous: set[str] = set()
         self._countries: Counter[str] = Counter()
         self._last_person: Actor | None = None
@@ -103,6 +105,7 @@ class ArticleActors:
     def scan(self, sentence: Span, offset: int) -> list[Mention]:
         """Find the gazetteer phrases and titled people of a sentence, remembering them."""
         self._offset = offset
+        self._note_full_names(sentence)
         self._matches = {}  # token indices are per doc: start afresh
         self._sentence_groups = []
         earlier = self._last_group
@@ -117,6 +120,21 @@ class ArticleActors:
                         self._sentence_groups.append((token.i, mention))
         self._previous_group = earlier
         return mentions
+
+    def _note_full_names(self, sentence: Span) -> None:
+        """Remember each name of two or more words by its last word: the surname a later
+        "Mr Howard" stands for."""
+        titles = self._sectors.titles
+        for token in sentence:
+            if token.pos_ != "PROPN" or token.dep_ == "compound":
+                continue
+            words = [
+                t.text
+                for t in token.lefts
+                if t.dep_ == "compound" and t.pos_ == "PROPN" and t.lower_ not in titles
+            ]
+            if words:
+                self._full_names.setdefault(token.text, frozenset([*words, token.text]))
 
     def _match_gazetteer(self, sentence: Span) -> None:
         doc = sentence.doc
@@ -354,7 +372,10 @@ class ArticleActors:
             self._people[alias] = actor
         # Only people with a country: a "---GOV" one would teach the registry a wrong code.
         if evidence is not None and actor.country is not None and actor not in self._sightings:
-            words = tuple(alias for alias in aliases if alias not in _NAME_PARTICLES)
+            # Beyond this article, the full name and the surname only: a first name ("David")
+            # would name anyone.
+            surname = [w for w in name_words if len(w) > 1 and w not in _NAME_PARTICLES][-1:]
+            words = tuple(dict.fromkeys([actor.name or "", *surname]))
             self._sightings[actor] = Sighting(actor, words, evidence)
 
     def _known_person(self, name: str) -> Actor | None:
@@ -364,6 +385,11 @@ class ArticleActors:
         known = self._people.get(name)
         if known is None and self._directory is not None:
             known = self._directory.person(name, self._when)
+            named = self._full_names.get(name)
+            if known is not None and named and not named <= set((known.name or "").split()):
+                # The article named someone else of that name: "Michael Howard" makes a
+                # later "Mr Howard" no one the registry knows.
+                return None
             if known is not None:
                 # Its short forms now stand for it in the rest of the article too.
                 self._learn_person(known, name.split())
