@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from communique.actors.resolve import ArticleActors
 from communique.pipeline import code_batch
 from communique.records import Article, CodedArticle
 
@@ -95,8 +96,22 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         # violence by a weapon, its user unnamed
         ("A car bomb killed three Iraqi soldiers.", (None, "190", "IRQMIL")),
         ("Two Afghan policemen were killed in a roadside bombing.", (None, "190", "AFGCOP")),
-        # the act behind "engaged in"
+        # the act behind "engaged in", also in the passive
         ("Serb forces engaged in ethnic cleansing.", ("SRBMIL", "203", None)),
+        ("Serb forces were engaged in ethnic cleansing.", ("SRBMIL", "203", None)),
+        # a lemma the tagger gets wrong ("staged" → "stag"); protesting as a purpose
+        ("Bolivian miners staged a hunger strike.", ("BOLLAB", "142", None)),
+        ("Palestinian workers shunned work to protest against Israel.", ("PSELAB", "140", "ISR")),
+        # a "shadow" minister is in opposition, a "former" one no longer in office; a title
+        # without a country takes the country the article is about
+        (
+            "Britain debated. Shadow Chancellor Oliver Letwin criticised the British budget.",
+            ("GBROPP", "111", None),
+        ),
+        ("Former Peruvian President Alan Garcia praised Chile.", ("PERELI", "051", "CHL")),
+        ("Peru voted. Interior Minister Jorge Lopez condemned Chile.", ("PERGOV", "111", "CHL")),
+        # a devolved government is the country's
+        ("The Scottish Executive criticised France.", ("GBRGOV", "111", "FRA")),
         # acting on one's own country is acting alone
         ("The Brazilian minister defended Brazilian policy.", ("BRAGOV", "052", None)),
         # members of a named organisation are the organisation
@@ -208,6 +223,25 @@ def test_actors_joined_by_and_share_their_argument(coder):
 )
 def test_refusals(coder, text, expected):
     assert expected in events_of(coder, text)
+
+
+def test_he_is_someone_named_before_him(coder):
+    text = (
+        "Peruvian President Dina Boluarte met the press. "
+        "He told reporters that Chilean Foreign Minister Alberto van Klaveren would visit."
+    )
+    tellers = [e for e in coded(coder, text).events if e.cameo == "010"]
+    assert tellers and all(e.source.actor.code == "PERGOV" for e in tellers if e.source)
+
+
+def test_it_standing_for_a_clause_is_no_actor(coder):
+    actors = ArticleActors(coder.gazetteer, coder.sectors)
+    doc = coder.nlp("Peru spoke first. It is important that Chile attacked Bolivia. It won.")
+    first, second, third = doc.sents
+    for sentence in (first, second, third):
+        actors.scan(sentence, 0)
+    assert actors.resolve(second[0]) == []  # "It is important that ...": the clause
+    assert [m.actor.code for m in actors.resolve(third[0])] == ["BOL"]  # "It won": a state
 
 
 def test_future_is_an_intent(coder):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
@@ -62,6 +63,21 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
     return first.idx, last.idx + len(last.text)
 
 
+def _dummy_it(pronoun: Token) -> bool:
+    """ "It is really important that ...": an "it" that stands for the clause after it."""
+    if pronoun.lower_ != "it":
+        return False
+    if pronoun.dep_ == "expl":
+        return True
+    verb = pronoun.head
+    deps = {child.dep_ for child in verb.children}
+    return (
+        pronoun.dep_ == "nsubj"
+        and bool(deps & {"acomp", "attr"})
+        and bool(deps & {"ccomp", "xcomp", "advcl"})
+    )
+
+
 def actor_code(country: str | None, sector: str | None) -> str:
     """CAMEO-style code: country (or ``---``) followed by sector; an organisation keeps its own."""
     return f"{country or '---'}{sector or ''}"
@@ -89,6 +105,7 @@ class ArticleActors:
         self._ambiguous: set[str] = set()
         self._countries: Counter[str] = Counter()
         self._last_person: Actor | None = None
+        self._antecedents: dict[int, Actor | None] = {}  # pronoun → person named before it
         self._last_group: Mention | None = None  # the latest state, organisation or group
         self._sentence_groups: list[tuple[int, Mention]] = []  # (token index, mention)
         self._previous_group: Mention | None = None  # the latest one before this sentence
@@ -111,7 +128,11 @@ class ArticleActors:
         earlier = self._last_group
         self._match_gazetteer(sentence)
         mentions = []
+        self._antecedents = {}
         for token in sentence:
+            if token.lower_ in _PERSON_PRONOUNS:
+                # "He told Today that Mr Clarke ...": the person named before "he", not after.
+                self._antecedents[token.i] = self._last_person
             if token.pos_ in ("PROPN", "NOUN") and token.dep_ != "compound":
                 for mention in self.resolve(token):
                     mentions.append(mention)
@@ -187,7 +208,8 @@ class ArticleActors:
                 registered = self._registered(full_name) if country is None else None
                 if registered is not None:
                     country, full_name = registered.country, registered.name or full_name
-                actor = self._titled_person(title, full_name, country)
+                country = country or self._country_in_focus()
+                actor = self._titled_person(title, full_name, country, words[max(0, i - 2) : i])
                 self._learn_person(actor, [w for w in name if w not in _NAME_PARTICLES], evidence)
             i = j if name else i + 1
 
@@ -213,10 +235,11 @@ class ArticleActors:
     def resolve(self, head: Token) -> list[Mention]:
         """The actors named by the noun phrase whose head is ``head`` (several for groups)."""
         if head.lower_ in _PERSON_PRONOUNS:
-            if self._last_person is None:
-                return []
-            return [self._mention(self._last_person, head, head)]
+            speaker = self._antecedents.get(head.i, self._last_person)
+            return [self._mention(speaker, head, head)] if speaker is not None else []
         if head.lower_ in _GROUP_PRONOUNS:
+            if _dummy_it(head):
+                return []
             # The nearest state or group named before it, in this sentence or the one before.
             before = [m for i, m in self._sentence_groups if i < head.i]
             antecedent = before[-1] if before else self._previous_group
@@ -336,18 +359,46 @@ class ArticleActors:
         if title is None:
             known = self._known_person(name)
             return self._mention(known, name_tokens[0], head) if known else None
+        organisation = next(
+            (
+                match.hit
+                for t in tokens[:title_end]
+                if (match := self._matches.get(t.i)) is not None
+                and match.hit.kind == "organisation"
+            ),
+            None,
+        )
+        if organisation is not None:
+            # "U.N. Secretary-General Kofi Annan": the person speaks for the organisation.
+            role = " ".join(w[:1].upper() + w[1:] for w in title.split())
+            code, org_country = organisation.code, organisation.country
+            actor = Actor(code, org_country, organisation.sector, "person", name=name, role=role)
+            self._learn_person(actor, [t.text for t in name_tokens], head.sent.text)
+            return self._mention(actor, tokens[0], head)
         country = next(iter(self._countries_in(tokens[:title_end])), None) or self._country_of(head)
         registered = self._registered(name) if country is None else None
         if registered is not None:
             # "President Bush" in 2005: the registry gives the country and the full name.
             country, name = registered.country, registered.name or name
-        actor = self._titled_person(title, name, country)
+        # "Home Secretary Charles Clarke" in an article about Britain is British.
+        country = country or self._country_in_focus()
+        title_start = title_end - len(title.split())
+        actor = self._titled_person(title, name, country, words[:title_start])
         self._learn_person(actor, [t.text for t in name_tokens], head.sent.text)
         return self._mention(actor, tokens[0], head)
 
-    def _titled_person(self, title: str, name: str, country: str | None) -> Actor:
+    def _titled_person(
+        self, title: str, name: str, country: str | None, before: Sequence[str] = ()
+    ) -> Actor:
+        """A person by title; the words ``before`` the title may qualify it: a "shadow"
+        minister is in opposition (OPP), a "former" one no longer in office (ELI)."""
         sector = self._sectors.titles[title]
         role = " ".join(w[:1].upper() + w[1:] for w in title.split())
+        qualifiers = {w.lower().rstrip("-") for w in before}
+        if "shadow" in qualifiers:
+            sector, role = "OPP", f"Shadow {role}"
+        elif qualifiers & {"former", "ex"}:
+            sector, role = "ELI", f"Former {role}"
         return Actor(actor_code(country, sector), country, sector, "person", name=name, role=role)
 
     def _title(self, words: list[str]) -> tuple[str | None, int]:

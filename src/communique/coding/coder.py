@@ -92,7 +92,7 @@ class SentenceCoder:
         patterns = self._patterns
         if token.lower_ in patterns.intent_frames and token.dep_ in ("acomp", "oprd"):
             predicate, frame = token.head, token  # "is willing to", "stands ready to"
-        elif token.pos_ == "VERB" and token.lemma_.lower() in patterns.intent_verbs:
+        elif token.pos_ == "VERB" and self._patterns.lemma(token) in patterns.intent_verbs:
             predicate = frame = token  # "pledged to", "agreed to"
         else:
             return []
@@ -117,7 +117,7 @@ class SentenceCoder:
         sources = self._subjects(predicate, actors)
         if not sources.mentions:  # "Vietnam is committed to opening ...": a passive frame
             sources = self._children(predicate, ("nsubjpass",), actors)
-        alone = self._patterns.stands_alone(frame.lemma_.lower(), code, sources.direct)
+        alone = self._patterns.stands_alone(self._patterns.lemma(frame), code, sources.direct)
         return self._pairs(sources, targets, code, predicate, (frame, action), alone=alone)
 
     def _verb(self, token: Token, actors: ArticleActors) -> list[Coding]:
@@ -144,7 +144,9 @@ class SentenceCoder:
         if mistagged:
             sources = _Found(sources.mentions, False)
         human = self._human_object(token)
-        alone = self._patterns.stands_alone(token.lemma_.lower(), code, sources.direct, human)
+        alone = self._patterns.stands_alone(
+            self._patterns.lemma(token), code, sources.direct, human
+        )
         unnamed = not sources.mentions and code[:2] in _VIOLENCE and self._by_a_weapon(token)
         return self._pairs(
             sources, targets, code, token, (token, prep), alone=alone, unnamed_source=unnamed
@@ -171,21 +173,23 @@ class SentenceCoder:
         elif (
             token.dep_ == "pobj"
             and predicate.lower_ == "in"
-            and predicate.head.lemma_.lower() in self._patterns.taking_part
+            and self._patterns.lemma(predicate.head) in self._patterns.taking_part
         ):
             # "engaged in ethnic cleansing", "joined in the talks": the act is the noun's.
             token, predicate = predicate, predicate.head
-        if predicate.lemma_.lower() in self._patterns.reducing_verbs and code[:2] == "07":
+        if self._patterns.lemma(predicate) in self._patterns.reducing_verbs and code[:2] == "07":
             code = "162"  # "reduced humanitarian aid to Liberia"
-        elif predicate.lemma_.lower() not in self._patterns.light_verbs:
+        elif self._patterns.lemma(predicate) not in self._patterns.light_verbs:
             return []
         if token.dep_ in ("dobj", "prep"):
             sources = self._subjects(predicate, actors)
+            if not sources.mentions and token.dep_ == "prep":  # "were engaged in"
+                sources = self._children(predicate, ("nsubjpass",), actors)
         elif token.dep_ == "nsubjpass":
             sources = self._agent(predicate, actors)
         else:
             return []
-        intended = predicate.lemma_.lower() in self._patterns.intent_verbs
+        intended = self._patterns.lemma(predicate) in self._patterns.intent_verbs
         told = self._as_told(predicate, code, intended)
         if told is None:
             return []
@@ -198,13 +202,18 @@ class SentenceCoder:
         if not targets.mentions:
             targets = self._partner_within(token, actors)  # "a suspension of links with Serbia"
         human = self._human_object(token, ("pobj",))  # "the release of two nationals"
-        alone = self._patterns.stands_alone(token.lemma_.lower(), code, sources.direct, human)
+        alone = self._patterns.stands_alone(
+            self._patterns.lemma(token), code, sources.direct, human
+        )
         return self._pairs(sources, targets, code, predicate, (predicate, token), alone=alone)
 
     def _deontic(self, token: Token, actors: ArticleActors) -> list[Coding]:
         """Reported obligation: "Russia said Sudan must return the helicopter" is Russia
         demanding of Sudan; with "should" it is an appeal."""
-        if token.dep_ != "ccomp" or token.head.lemma_.lower() not in self._patterns.speech_verbs:
+        if (
+            token.dep_ != "ccomp"
+            or self._patterns.lemma(token.head) not in self._patterns.speech_verbs
+        ):
             return []
         modal = next(
             (
@@ -241,9 +250,7 @@ class SentenceCoder:
     def _pattern_key(self, token: Token) -> tuple[str | None, Token | None]:
         """The most specific pattern for a verb: "pull out of", "call on", then "call"."""
         verbs = self._patterns.verbs
-        lemma = token.lemma_.lower()
-        if lemma not in verbs:
-            lemma = self._patterns.lemmas.get(token.lower_, lemma)  # "overran", lemma "overran"
+        lemma = self._patterns.lemma(token)
         particles = [c for c in token.children if c.dep_ == "prt"]
         preps = [c for c in token.children if c.dep_ in ("prep", "agent")]
         for particle in particles:
@@ -266,8 +273,8 @@ class SentenceCoder:
         nouns = self._patterns.nouns
 
         def violent(word: Token) -> bool:
-            code = nouns.get(word.lower_) or nouns.get(word.lemma_.lower(), "")
-            return word.lemma_.lower() in weapons or code[:2] in _VIOLENCE
+            code = nouns.get(word.lower_) or nouns.get(self._patterns.lemma(word), "")
+            return self._patterns.lemma(word) in weapons or code[:2] in _VIOLENCE
 
         if any(c.dep_ == "nsubj" and violent(c) for c in verb.children):
             return True
@@ -287,12 +294,12 @@ class SentenceCoder:
         objects += [
             g for c in word.children if c.dep_ == "prep" for g in c.children if g.dep_ in deps
         ]
-        return any(o.pos_ == "PROPN" or o.lemma_.lower() in humans for o in objects)
+        return any(o.pos_ == "PROPN" or self._patterns.lemma(o) in humans for o in objects)
 
     def _names_its_event(self, verb: Token) -> bool:
         """A light verb whose object is a trigger noun ("provided aid", "gave support"):
         the noun codes the event, the verb only carries it."""
-        if verb.lemma_.lower() not in self._patterns.light_verbs:
+        if self._patterns.lemma(verb) not in self._patterns.light_verbs:
             return False
         nouns = self._patterns.nouns
 
@@ -340,9 +347,9 @@ class SentenceCoder:
         """
         failed = (
             predicate.dep_ == "xcomp"
-            and predicate.head.lemma_.lower() in self._patterns.failure_verbs
+            and self._patterns.lemma(predicate.head) in self._patterns.failure_verbs
         )
-        if self._unrealised(predicate) and not failed:
+        if self._unrealised(predicate) and not failed and not self._in_protest(predicate, code):
             return None
         status = self._status(predicate)
         if status == _HYPOTHETICAL:
@@ -357,6 +364,17 @@ class SentenceCoder:
                 return self._patterns.threat_code(code)  # "will withdraw unless ..."
             return self._patterns.intent_code(code)
         return code
+
+    def _in_protest(self, verb: Token, code: str) -> bool:
+        """ "shunned work to protest at ...", "staged a sit-in to protest": protesting is
+        what the act does, not something still to come."""
+        head = self._patterns.lemma(verb.head)
+        return (
+            code[:2] == "14"
+            and verb.dep_ in ("advcl", "xcomp")
+            and head not in self._patterns.intent_verbs
+            and not self._asks(verb.head)
+        )
 
     def _happened(self, token: Token) -> bool:
         return self._status(token) == _HAPPENED
@@ -388,7 +406,10 @@ class SentenceCoder:
         clause = auxiliary.head
         while clause.dep_ == "conj":
             clause = clause.head
-        return clause.dep_ == "ccomp" and clause.head.lemma_.lower() in self._patterns.speech_verbs
+        return (
+            clause.dep_ == "ccomp"
+            and self._patterns.lemma(clause.head) in self._patterns.speech_verbs
+        )
 
     def _unrealised(self, verb: Token) -> bool:
         """An infinitive not governed by an aspect verb: "refused to meet", "urged X to talk".
@@ -404,7 +425,7 @@ class SentenceCoder:
         infinitive = verb.dep_ == "xcomp" or any(
             child.dep_ == "aux" and child.tag_ == "TO" for child in verb.children
         )
-        return infinitive and verb.head.lemma_.lower() not in self._patterns.aspect_verbs
+        return infinitive and self._patterns.lemma(verb.head) not in self._patterns.aspect_verbs
 
     def _asks(self, verb: Token) -> bool:
         """Whether a verb asks for something, itself ("demanded that") or through its object
@@ -567,7 +588,10 @@ class SentenceCoder:
         confidence -= 0.3 if not targets.mentions else 0.0
         confidence -= 0.2 if unnamed_source else 0.0
         if alone and pairs and all(s and t and _same_actor(s, t) for s, t in pairs):
-            # "Clinton defended US strategy": acting on one's own country is acting alone.
+            # "Clinton defended US strategy": acting on one's own country is acting alone,
+            # on what the dropped target named ("US strategy").
+            own = pairs[0][1]
+            targets = _Found([], False, own.phrase_span if own else targets.phrase)
             pairs = [(s, None) for s in dict.fromkeys(s for s, _ in pairs)]
             confidence -= 0.3
         trigger_text, trigger_span = _trigger(trigger)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from spacy.tokens import Token
 
 from communique.coding.ontology import Ontology, default_ontology
 from communique.errors import DataFileError
@@ -75,6 +76,10 @@ class Patterns:
     surface_forms: frozenset[str]  # every word form that can start an event
     lemmas: dict[str, str]  # irregular form → lemma, where the tagger misses it ("overran")
     version: str
+
+    def lemma(self, token: Token) -> str:
+        """A word's lemma, mended where the tagger misses it ("overran", "staged" → "stag")."""
+        return self.lemmas.get(token.lower_) or token.lemma_.lower()
 
     def may_hold_event(self, text: str) -> bool:
         """Whether a passage contains any trigger word: a cheap test before parsing it."""
