@@ -110,6 +110,8 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ),
         ("Former Peruvian President Alan Garcia praised Chile.", ("PERELI", "051", "CHL")),
         ("Peru voted. Interior Minister Jorge Lopez condemned Chile.", ("PERGOV", "111", "CHL")),
+        # an ethnic group lives where the article is about, not in the country of its name
+        ("Serb forces killed three ethnic Albanians in Serbia.", ("SRBMIL", "190", "SRBCVL")),
         # a devolved government is the country's
         ("The Scottish Executive criticised France.", ("GBRGOV", "111", "FRA")),
         # acting on one's own country is acting alone

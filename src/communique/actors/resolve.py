@@ -258,6 +258,12 @@ class ArticleActors:
         if known is not None and head.dep_ != "compound":
             # A later short form ("Boluarte") that the tagger did not take for a name.
             return [self._mention(known, head, head)]
+        if match is not None and any(t.lower_ == "ethnic" for t in tokens):
+            # "ethnic Albanians" in Serbia are civilians of where they live, not Albania.
+            country = self._country_in_focus()
+            country = None if country == match.hit.code else country
+            actor = Actor(actor_code(country, "CVL"), country, "CVL", "group", name=match.hit.name)
+            return [self._mention(actor, tokens[0], head)]
         if match is not None:  # a demonym used as a noun: "the Chinese", "Israelis"
             return [self._mention(self._from_hit(match.hit), head, head)]
         if head.pos_ == "PROPN":
