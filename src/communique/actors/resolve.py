@@ -52,6 +52,10 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
     """Character offsets (in the doc) of the noun phrase headed by ``head``: its modifiers,
     prepositional phrases, appositions and brackets, without the clauses that hang from it
     ("the man who fought ..."); with ``joined``, the phrases joined to it by "and" too."""
+    if head.pos_ == "ADP":  # "provided aid to the Haitian people": the phrase after "to"
+        objects = [child for child in head.children if child.dep_ == "pobj"]
+        if objects:
+            return argument_span(objects[0], joined)
     outside = _CLAUSES if joined else _CLAUSES | _JOINED
     cut = {t.i for child in head.children if child.dep_ in outside for t in child.subtree}
     kept = [t for t in head.subtree if t.i not in cut and t.i >= head.left_edge.i]
