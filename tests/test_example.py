@@ -98,3 +98,43 @@ def test_coding_the_same_article_twice_adds_nothing(coded):
     assert "1 already stored" in again.output
     listed = runner.invoke(app, ["events", "--db", str(db), "--format", "jsonl"])
     assert len(listed.stdout.splitlines()) == len(events)
+
+
+def test_meeting_is_dated_to_the_day_from_its_sentence_and_placed_in_beijing(coded):
+    _, events = coded
+    meeting = next(e for e in events if e["cameo"].startswith("04"))
+    assert (meeting["date"], meeting["date_precision"]) == ("2024-06-28", "day")
+    assert meeting["date_origin"] == "sentence"
+    location = meeting["location"]
+    assert (location["name"], location["country"], location["precision"]) == (
+        "Beijing",
+        "CHN",
+        "city",
+    )
+    assert location["gazetteer_id"] == "geonames:1816670"
+
+
+def test_quotes_have_their_speakers(coded):
+    db, events = coded
+    listed = CliRunner().invoke(app, ["quotes", "--db", str(db), "--format", "jsonl"])
+    assert listed.exit_code == 0, listed.output
+    quotes = [json.loads(line) for line in listed.stdout.splitlines() if line.strip()]
+    speakers = {(q["speaker"]["name"], q["speaker"]["code"]) for q in quotes if q["speaker"]}
+    assert ("Li Qiang", "CHNGOV") in speakers
+    assert ("Dina Ercilia Boluarte Zegarra", "PERGOV") in speakers
+    assert len(quotes) >= 2
+    # Every event told in a quote points at it, and the quote back at the event.
+    by_id = {q["id"]: q for q in quotes}
+    for event in events:
+        if event["quote_id"] is not None:
+            assert event["id"] in by_id[event["quote_id"]]["event_ids"]
+
+
+def test_the_articles_themes_include_what_it_is_about(coder):
+    from communique.pipeline import code_batch
+    from communique.records import CodedArticle
+
+    (result,) = code_batch(list(read_inputs([str(EXAMPLE)])), coder)
+    assert isinstance(result, CodedArticle)
+    assert {"trade", "mining", "energy", "infrastructure"} <= set(result.themes)
+    assert result.tone is not None and result.tone > 0

@@ -40,6 +40,7 @@ EVENT_KEYS = {
     "article_id",
     "date",
     "date_precision",
+    "date_origin",
     "source",
     "target",
     "object",
@@ -52,6 +53,9 @@ EVENT_KEYS = {
     "location",
     "sentence",
     "span",
+    "themes",
+    "tone",
+    "quote_id",
 }
 ACTOR_KEYS = {"code", "country", "sector", "name", "role", "text", "span", "phrase"}
 
@@ -339,6 +343,9 @@ def test_event_record_follows_the_json_contract(store):
         "country": "DEU",
         "lat": 52.5244,
         "lon": 13.4105,
+        "region": None,
+        "precision": None,
+        "gazetteer_id": "geonames:2950159",
     }
     assert (record["cameo"], record["plover"], record["quad_class"]) == ("040", "CONSULT", 1)
     assert (record["goldstein"], record["confidence"]) == (1.0, 0.9)

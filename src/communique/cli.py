@@ -7,10 +7,13 @@ import csv
 import dataclasses
 import datetime as dt
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -19,14 +22,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from communique import evaluate as scoring
+from communique import recode as recoding
 from communique.actors.gazetteer import default_gazetteer
 from communique.actors.registry import PersonEntry, read_user_dictionary, user_entry
 from communique.actors.sectors import default_sectors
-from communique.errors import CommuniqueError
+from communique.coding.ontology import default_ontology
+from communique.errors import CommuniqueError, StoreError
 from communique.pipeline import Coder, PipelineConfig, RunSummary, run
 from communique.records import Rejected
-from communique.store.duckdb import ActorView, EventFilter, EventStore, StoredEvent
-from communique.store.export import CSV_COLUMNS, csv_row, event_record
+from communique.store import formats
+from communique.store.duckdb import ActorView, EventFilter, EventStore, StoredEvent, StoredQuote
+from communique.store.export import CSV_COLUMNS, csv_row, event_record, quote_record
 
 app = typer.Typer(
     help="communique: news articles in, political events out (CAMEO, PLOVER, Goldstein).",
@@ -167,6 +173,49 @@ def _actor_cell(actor: ActorView | None) -> str:
     if actor is None:
         return "-"
     return f"{actor.code}\n{actor.name}" if actor.name else actor.code
+
+
+class QuoteFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+@app.command()
+def quotes(
+    speaker: Annotated[
+        str | None, typer.Option(help="Speaker's actor code or prefix (CHN, CHNGOV).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    format: Annotated[
+        QuoteFormat, typer.Option("--format", help="Output format.")
+    ] = QuoteFormat.table,
+) -> None:
+    """Print stored quotes: who said what, and the events told in it."""
+    try:
+        with EventStore(db, read_only=True) as store:
+            found = store.quotes(speaker)
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    if format is QuoteFormat.jsonl:
+        for quote in found:
+            out.out(json.dumps(quote_record(quote), ensure_ascii=False), highlight=False)
+        return
+    _print_quotes(found)
+
+
+def _print_quotes(rows: list[StoredQuote]) -> None:
+    table = Table(title=f"{len(rows)} quotes")
+    for column in ("speaker", "verb", "said", "events"):
+        table.add_column(column, overflow="fold")
+    for quote in rows:
+        said = f"“{quote.text}”" if quote.direct else quote.text
+        table.add_row(
+            escape(_actor_cell(quote.speaker)),
+            escape(quote.verb),
+            escape(said),
+            str(len(quote.event_ids)),
+        )
+    out.print(table)
 
 
 @app.command("eval")
@@ -473,6 +522,181 @@ def _person_record(person: PersonEntry) -> dict[str, object]:
         elif isinstance(value, tuple):
             record[key] = list(value)
     return record
+
+
+# -- re-coding, exports and GDELT --------------------------------------------------------
+
+
+@app.command()
+def recode(
+    db: DbOption = DEFAULT_DB,
+    batch_size: Annotated[int, typer.Option(help="Articles per batch.", min=1)] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Code the stored articles again with the current dictionaries, and report what changed."""
+
+    def report_skip(item: Rejected) -> None:
+        err.print(f"skipped {item.message()}", highlight=False, markup=False)
+
+    try:
+        if not db.exists():
+            raise StoreError(f"{db}: no such store (run `communique code` first)")
+        coder = Coder.load(PipelineConfig(articles_per_batch=batch_size))
+        with EventStore(db) as store, _progress() as bar:
+            task = bar.add_task("re-coding", total=None)
+
+            def report(summary: recoding.RecodeSummary) -> None:
+                done = summary.recoded + len(summary.skipped)
+                bar.update(task, total=summary.articles, completed=done)
+
+            summary = recoding.recode(store, coder, report, report_skip)
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    if as_json:
+        out.out(json.dumps(_recode_record(summary), ensure_ascii=False, indent=2), highlight=False)
+    else:
+        for line in _recode_report(summary, db):
+            err.print(line, highlight=False, markup=False)
+    if summary.skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _recode_report(summary: recoding.RecodeSummary, db: Path) -> list[str]:
+    old = summary.old_versions
+    if list(old) == [summary.new_version]:
+        version = f"coder version unchanged: {summary.new_version}"
+    else:
+        before = ", ".join(f"{v} ({n} events)" for v, n in old.items()) or "none"
+        version = f"coder version: {before} -> {summary.new_version}"
+    return [
+        f"{summary.recoded} articles re-coded in {db}, {len(summary.skipped)} skipped; "
+        f"events {summary.events_before} -> {summary.events_after}: "
+        f"{summary.kept} kept, {summary.retyped} re-typed, "
+        f"{summary.removed} removed, {summary.added} added",
+        version,
+    ]
+
+
+def _recode_record(summary: recoding.RecodeSummary) -> dict[str, object]:
+    return {
+        "articles": summary.articles,
+        "recoded": summary.recoded,
+        "skipped": [item.message() for item in summary.skipped],
+        "events_before": summary.events_before,
+        "events_after": summary.events_after,
+        "kept": summary.kept,
+        "retyped": summary.retyped,
+        "removed": summary.removed,
+        "added": summary.added,
+        "coder_version": {"old": summary.old_versions, "new": summary.new_version},
+    }
+
+
+class ExportFormat(StrEnum):
+    gdelt = "gdelt"
+    plover = "plover"
+    parquet = "parquet"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="gdelt: GDELT 2.0 event rows; plover: PLOVER JSON Lines; "
+            "parquet: one Parquet file; csv: the columns of `events --format csv`.",
+        ),
+    ],
+    db: DbOption = DEFAULT_DB,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="The file to write (parquet needs one); default: stdout."
+        ),
+    ] = None,
+) -> None:
+    """Write every stored event as GDELT 2.0 rows, PLOVER records, Parquet or CSV."""
+    if format is ExportFormat.parquet and output is None:
+        err.print("error: --format parquet writes a file: give --output FILE", highlight=False)
+        raise typer.Exit(EXIT_ERROR)
+    try:
+        with EventStore(db, read_only=True) as store:
+            if format is ExportFormat.parquet and output is not None:
+                count = store.export_parquet(output)
+            else:
+                with _text_output(output) as stream:
+                    count = _write_events(format, store, stream)
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): not our error, and nothing left to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
+    except OSError as error:
+        err.print(f"error: {output}: cannot write: {error.strerror}", highlight=False)
+        raise typer.Exit(EXIT_ERROR) from None
+    err.print(
+        f"{count} events exported as {format} to {output or 'stdout'}",
+        highlight=False,
+        markup=False,
+    )
+
+
+@contextmanager
+def _text_output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        yield stream
+
+
+def _write_events(format: ExportFormat, store: EventStore, stream: TextIO) -> int:
+    if format is ExportFormat.gdelt:
+        return formats.write_gdelt(store.sourced_events(), stream)
+    if format is ExportFormat.plover:
+        return formats.write_plover(store.sourced_events(), stream, default_ontology())
+    writer = csv.writer(stream)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for event in store.events():
+        writer.writerow(csv_row(event))
+        count += 1
+    return count
+
+
+@app.command("import-gdelt")
+def import_gdelt(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="GDELT event files: 2.0 or 1.0, plain, .gz or .zip."),
+    ],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Load GDELT event rows into the store (table gdelt_events), to compare with ours."""
+    skipped: list[Rejected] = []
+
+    def report_skip(item: Rejected) -> None:
+        err.print(f"skipped {item.message()}", highlight=False, markup=False)
+        skipped.append(item)
+
+    try:
+        schema = formats.default_gdelt_schema()
+        rows = formats.read_gdelt_events(files, schema, report_skip)
+        with EventStore(db) as store:
+            loaded = store.add_gdelt_events(rows, schema)
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    err.print(
+        f"{loaded.stored} GDELT events imported into {db} "
+        f"({loaded.replaced} replacing earlier ones), {len(skipped)} skipped",
+        highlight=False,
+        markup=False,
+    )
+    if skipped:
+        raise typer.Exit(EXIT_SKIPPED)
 
 
 def main() -> None:

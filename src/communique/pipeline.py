@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TextIO
 
 from spacy.language import Language
@@ -30,6 +31,7 @@ from communique.clean import clean
 from communique.coding.coder import Coding, SentenceCoder
 from communique.coding.ontology import Ontology, default_ontology
 from communique.coding.patterns import Patterns, default_patterns
+from communique.quotes import QuoteFinder, SpeechVerbs, quote_of
 from communique.readers import read_inputs
 from communique.records import (
     Article,
@@ -38,10 +40,13 @@ from communique.records import (
     Event,
     Mention,
     Passage,
+    Quote,
     Rejected,
     Sentence,
 )
 from communique.store.duckdb import EventStore
+from communique.themes import ThemeTaxonomy, default_themes
+from communique.tone import ToneScorer, default_tone
 from communique.when import event_date
 from communique.where import PlaceGazetteer, default_places, event_place
 
@@ -67,6 +72,8 @@ class Coder:
     places: PlaceGazetteer
     config: PipelineConfig
     people: PersonRegistry  # the leaders that ship with the package (data/leaders.yml)
+    themes: ThemeTaxonomy = field(default_factory=default_themes)
+    tone: ToneScorer = field(default_factory=default_tone)
 
     @classmethod
     def load(cls, config: PipelineConfig | None = None) -> Coder:
@@ -81,7 +88,14 @@ class Coder:
             places=default_places(),
             config=config,
             people=builtin_people(gazetteer.countries, sectors.sectors),
+            themes=default_themes(),
+            tone=default_tone(),
         )
+
+    @cached_property
+    def speech(self) -> SpeechVerbs:
+        """The verbs of saying, for quotes."""
+        return SpeechVerbs.of(self.patterns)
 
     @property
     def version(self) -> str:
@@ -89,7 +103,8 @@ class Coder:
         model = f"{self.nlp.meta.get('name', '?')}-{self.nlp.meta.get('version', '?')}"
         parts = (model, self.gazetteer.version, self.sectors.version, self.patterns.version)
         leaders = f"leaders-{len(self.people.entries())}"
-        return "+".join((*parts, leaders, self.ontology.version))
+        context = (self.places.version, self.themes.version, self.tone.version)
+        return "+".join((*parts, leaders, self.ontology.version, *context))
 
 
 # -- one batch ---------------------------------------------------------------------------
@@ -111,21 +126,23 @@ def code_batch(
             continue
         cleaned.append((index, clean(article)))
     # 2. annotate: the kept passages of the batch through spaCy at once, skipping those
-    #    without a single trigger word: they cannot hold an event, and parsing is the cost.
-    #    Those are only tokenised, to learn the titled people they introduce.
+    #    without a single trigger word or verb of saying: they can hold no event and no
+    #    quote, and parsing is the cost. Those are only tokenised, to learn the titled
+    #    people they introduce.
     docs: dict[int, list[tuple[Passage, Doc]]] = {i: [] for i, _ in cleaned}
     to_parse: list[tuple[str, tuple[int, Passage]]] = []
     for i, clean_article in cleaned:
         for passage in clean_article.passages:
-            if coder.patterns.may_hold_event(passage.text):
-                to_parse.append((passage.text, (i, passage)))
+            text = passage.text
+            if coder.patterns.may_hold_event(text) or coder.speech.may_hold_quote(text):
+                to_parse.append((text, (i, passage)))
             else:
                 docs[i].append((passage, coder.nlp.make_doc(passage.text)))
     for doc, (i, passage) in annotate(coder.nlp, to_parse, coder.config.annotate):
         docs[i].append((passage, doc))
     for pairs in docs.values():
         pairs.sort(key=lambda pair: pair[0].start)
-    # 3-5. actors, events, time and place, one article at a time, in reading order.
+    # 3-6. actors, quotes, events, their context, one article at a time, in reading order.
     for index, clean_article in cleaned:
         results[index] = _code_article(clean_article, docs[index], coder, directory or coder.people)
     return [r for r in results if r is not None]
@@ -140,7 +157,9 @@ def _code_article(
     # People are resolved as of the article's date: roles change.
     actors = ArticleActors(coder.gazetteer, coder.sectors, directory, article.reference_date)
     sentence_coder = SentenceCoder(coder.patterns)
+    quote_finder = QuoteFinder(coder.speech, actors, article.article.id)
     sentences: list[Sentence] = []
+    quotes: list[Quote] = []
     mentions: list[Mention] = []
     events: dict[tuple[str | None, str | None, str, str | None], Event] = {}
     for passage, doc in docs:
@@ -152,10 +171,14 @@ def _code_article(
             sentence = Sentence(len(sentences), span.text, (start, start + len(span.text)))
             sentences.append(sentence)
             # 3. actors: remember who the sentence names, for later short forms.
-            mentions.extend(actors.scan(span, passage.start))
-            # 4. events, each with 5. its date and place.
+            named = actors.scan(span, passage.start)
+            mentions.extend(named)
+            # 4. quotes: who said what, the speaker resolved like any actor.
+            said = quote_finder.find(span, sentence, passage.start, named)
+            quotes.extend(said)
+            # 5. events, each with 6. its date, place, quote, themes and tone.
             for coding in sentence_coder.code(span, actors):
-                event = _event(coding, article, sentence, passage, actors, coder)
+                event = _event(coding, article, sentence, passage, actors, coder, said)
                 # One article telling the same thing twice is one event.
                 key = (
                     event.source.actor.code if event.source else None,
@@ -164,12 +187,17 @@ def _code_article(
                     event.date.date.isoformat() if event.date else None,
                 )
                 events.setdefault(key, event)
+    # 6. the article's own themes and tone, over all its kept text.
+    texts = [passage.text for passage in article.passages]
     return CodedArticle(
         article,
         tuple(sentences),
         tuple(mentions),
         tuple(events.values()),
         sightings=actors.sightings,
+        quotes=tuple(quotes),
+        themes=coder.themes.ranked(texts),
+        tone=coder.tone.mean(texts),
     )
 
 
@@ -180,6 +208,7 @@ def _event(
     passage: Passage,
     actors: ArticleActors,
     coder: Coder,
+    said: Sequence[Quote] = (),
 ) -> Event:
     cameo = coder.ontology[coding.code]
     dateline_place = article.dateline.place if article.dateline else None
@@ -188,6 +217,7 @@ def _event(
     ] + actors.states_in_play()
     trigger_start = passage.start + coding.trigger_span[0]
     trigger_end = passage.start + coding.trigger_span[1]
+    quote = quote_of((trigger_start, trigger_end), said)
     return Event(
         id=_event_id(article.article.id, sentence.index, coding),
         article_id=article.article.id,
@@ -202,9 +232,14 @@ def _event(
         trigger=coding.trigger,
         trigger_span=(trigger_start, trigger_end),
         object_phrase=coding.object_phrase,
-        date=event_date(coding.predicate, article),
-        location=event_place(coding.predicate, dateline_place, countries, coder.places),
+        date=event_date(coding.predicate, article, passage.start),
+        location=event_place(
+            coding.predicate, dateline_place, countries, coder.places, passage.start
+        ),
         coder_version=coder.version,
+        quote_id=quote.id if quote else None,
+        themes=coder.themes.of(sentence.text),
+        tone=coder.tone.score(sentence.text),
     )
 
 

@@ -130,6 +130,11 @@ class Place:
     lat: float | None
     lon: float | None
     gazetteer_id: str | None = None
+    region: str | None = None  # first-level region (GeoNames admin1): "Beijing", "Ohio"
+    precision: str | None = None  # "city", "region" or "country" (a country's centroid)
+    # Where the event's place was read: "sentence" or "dateline"; and the words, if any.
+    origin: str | None = None
+    span: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +142,9 @@ class EventDate:
     """When an event happened, and where in the article that was read from."""
 
     date: dt.date
-    precision: str  # "day", "month", "year"
+    precision: str  # "day", "week", "month", "year"
     origin: str  # "sentence", "dateline", "publication"
+    span: Span | None = None  # the words it was read from, when from the sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +167,24 @@ class Event:
     date: EventDate | None = None
     location: Place | None = None
     coder_version: str = ""
+    quote_id: str | None = None  # the quote the event was told in, if any
+    themes: tuple[str, ...] = ()  # of its sentence, from data/themes.yml
+    tone: float | None = None  # of its sentence, -1 (negative) to +1 (positive)
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """What someone said: direct ("'...,' Li said") or reported ("Li said China is ...")."""
+
+    id: str
+    article_id: str
+    sentence: Sentence
+    speaker: Mention | None  # resolved like any actor; None when nobody is named
+    verb: str  # "said", "noted"
+    verb_span: Span
+    text: str  # the words said, without quotation marks
+    span: Span
+    direct: bool  # inside quotation marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,3 +206,6 @@ class CodedArticle:
     events: tuple[Event, ...]
     notes: tuple[str, ...] = field(default=())
     sightings: tuple[Sighting, ...] = field(default=())
+    quotes: tuple[Quote, ...] = field(default=())
+    themes: tuple[str, ...] = field(default=())  # most mentioned first
+    tone: float | None = None  # mean of its passages' tone, -1 to +1

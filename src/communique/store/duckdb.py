@@ -8,7 +8,8 @@ wholly stored or not at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,12 @@ from communique.actors.registry import (
     sighted,
 )
 from communique.errors import StoreError
-from communique.records import CodedArticle, Event, Mention
+from communique.records import Article, CodedArticle, Event, Mention, Quote
+from communique.store.formats import GdeltRow, GdeltSchema, gdelt_line
 
-SCHEMA_VERSION = 3  # 2: the people of the actor registry; 3: argument phrases of events
+# 2: the people of the actor registry; 3: argument phrases of events; 4: each event's and
+# article's context: quotes (a table), themes, tone, a place's region and precision.
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -42,7 +46,9 @@ CREATE TABLE IF NOT EXISTS articles (
     agency VARCHAR,
     text VARCHAR,
     sentences INTEGER,
-    coded_at TIMESTAMP
+    coded_at TIMESTAMP,
+    themes VARCHAR[],
+    tone DOUBLE
 );
 CREATE TABLE IF NOT EXISTS mentions (
     article_id VARCHAR,
@@ -88,7 +94,25 @@ CREATE TABLE IF NOT EXISTS events (
     coder_version VARCHAR,
     source_phrase_start INTEGER, source_phrase_end INTEGER,
     target_phrase_start INTEGER, target_phrase_end INTEGER,
-    object_start INTEGER, object_end INTEGER
+    object_start INTEGER, object_end INTEGER,
+    location_region VARCHAR, location_precision VARCHAR, location_origin VARCHAR,
+    location_start INTEGER, location_end INTEGER,
+    date_start INTEGER, date_end INTEGER,
+    quote_id VARCHAR,
+    themes VARCHAR[],
+    tone DOUBLE
+);
+CREATE TABLE IF NOT EXISTS quotes (
+    id VARCHAR PRIMARY KEY,
+    article_id VARCHAR,
+    sentence_index INTEGER,
+    speaker_code VARCHAR, speaker_country VARCHAR, speaker_sector VARCHAR, speaker_kind VARCHAR,
+    speaker_name VARCHAR, speaker_role VARCHAR, speaker_text VARCHAR,
+    speaker_start INTEGER, speaker_end INTEGER,
+    verb VARCHAR, verb_start INTEGER, verb_end INTEGER,
+    text VARCHAR, span_start INTEGER, span_end INTEGER,
+    direct BOOLEAN,
+    sentence VARCHAR, sentence_start INTEGER, sentence_end INTEGER
 );
 CREATE TABLE IF NOT EXISTS people (
     name VARCHAR NOT NULL,
@@ -116,7 +140,30 @@ ALTER TABLE events ADD COLUMN IF NOT EXISTS target_phrase_start INTEGER;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS target_phrase_end INTEGER;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS object_start INTEGER;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS object_end INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS location_region VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS location_precision VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS location_origin VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS location_start INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS location_end INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS date_start INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS date_end INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS quote_id VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS themes VARCHAR[];
+ALTER TABLE events ADD COLUMN IF NOT EXISTS tone DOUBLE;
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS themes VARCHAR[];
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS tone DOUBLE;
 """
+
+_ARTICLE_INSERT = (
+    "id, origin, url, source, title, published, dateline_place, dateline_date, agency, text, "
+    "sentences, coded_at, themes, tone"
+)
+_QUOTE_COLUMNS = (
+    "id, article_id, sentence_index, "
+    "speaker_code, speaker_country, speaker_sector, speaker_kind, speaker_name, speaker_role, "
+    "speaker_text, speaker_start, speaker_end, verb, verb_start, verb_end, "
+    "text, span_start, span_end, direct, sentence, sentence_start, sentence_end"
+)
 
 _PEOPLE_COLUMNS = (
     "name, code, country, sector, role, aliases, first_seen, last_seen, valid_from, valid_to, "
@@ -137,7 +184,9 @@ _EVENT_COLUMNS = (
     "location_name, location_country, lat, lon, location_id, "
     "sentence_index, sentence, span_start, span_end, coder_version, "
     "source_phrase_start, source_phrase_end, target_phrase_start, target_phrase_end, "
-    "object_start, object_end"
+    "object_start, object_end, "
+    "location_region, location_precision, location_origin, location_start, location_end, "
+    "date_start, date_end, quote_id, themes, tone"
 )
 
 
@@ -180,11 +229,35 @@ class StoredEvent:
     sentence: str
     span: tuple[int, int]
     object_span: tuple[int, int] | None = None  # what was acted upon, when it is no actor
+    date_origin: str | None = None  # "sentence", "dateline" or "publication"
+    location_id: str | None = None  # "geonames:1816670"
+    location_region: str | None = None  # first-level region: "Beijing", "Ohio"
+    location_precision: str | None = None  # "city", "region" or "country"
+    quote_id: str | None = None
+    themes: tuple[str, ...] = ()
+    tone: float | None = None
 
     def text_at(self, span: tuple[int, int]) -> str:
         """The words at article offsets ``span``, which lie within the event's sentence."""
         start = self.span[0]
         return self.sentence[span[0] - start : span[1] - start]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuote:
+    """A quote as read back from the store, with the ids of the events told in it."""
+
+    id: str
+    article_id: str
+    sentence_index: int
+    speaker: ActorView | None
+    verb: str
+    text: str
+    span: tuple[int, int]
+    direct: bool
+    sentence: str
+    sentence_span: tuple[int, int]
+    event_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +268,50 @@ class EventFilter:
     target: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as stored: its text as read, and where and when it was read and coded."""
+
+    id: str
+    origin: str
+    url: str | None
+    source: str | None
+    title: str | None
+    published: dt.date | None
+    text: str
+    coded_at: dt.datetime | None  # the machine's local time
+
+    def article(self) -> Article:
+        """The article as its reader gave it, to be coded again without reading its source."""
+        return Article(
+            id=self.id,
+            text=self.text,
+            title=self.title,
+            published=self.published,
+            url=self.url,
+            source=self.source,
+            origin=self.origin,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedEvent:
+    """A stored event with what exports add to the JSON contract: its article, and the coder
+    that found it."""
+
+    event: StoredEvent
+    article: StoredArticle
+    coder_version: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class GdeltImport:
+    """What loading GDELT rows did: rows stored, and how many of them replaced earlier ones."""
+
+    stored: int
+    replaced: int
 
 
 class EventStore:
@@ -240,7 +357,8 @@ class EventStore:
                 self._db.execute("ROLLBACK")
                 return False
             self._db.execute(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
+                f"INSERT INTO articles ({_ARTICLE_INSERT}) VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)",
                 [
                     article.id,
                     article.origin,
@@ -253,19 +371,11 @@ class EventStore:
                     dateline.agency if dateline else None,
                     article.text,
                     len(coded.sentences),
+                    list(coded.themes),
+                    coded.tone,
                 ],
             )
-            if coded.mentions:
-                self._db.executemany(
-                    "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [_mention_row(article.id, m) for m in coded.mentions],
-                )
-            if coded.events:
-                marks = ", ".join("?" * len(_EVENT_COLUMNS.split(",")))
-                self._db.executemany(
-                    f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({marks})",
-                    [_event_row(e) for e in coded.events],
-                )
+            self._put_coding(coded, fresh=True)
             when = coded.article.reference_date
             for sighting in coded.sightings:
                 known = self._person(person_key(sighting.actor))
@@ -365,12 +475,254 @@ class EventStore:
         ).fetchone()
         return row is not None
 
+    def quotes(self, speaker: str | None = None) -> list[StoredQuote]:
+        """The stored quotes in reading order; ``speaker`` matches a speaker's code exactly
+        or as a prefix ("CHN" → "CHNGOV")."""
+        # A store written before quotes, opened read-only, has no quotes table yet.
+        known = self._db.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_name = 'quotes'"
+        ).fetchone()
+        if known is None:
+            return []
+        sql = (
+            f"SELECT {_QUOTE_COLUMNS}, (SELECT list(e.id ORDER BY e.id) FROM events e "
+            "WHERE e.quote_id = q.id) AS event_ids FROM quotes q"
+        )
+        params: list[object] = []
+        if speaker:
+            sql += " WHERE starts_with(speaker_code, ?)"
+            params.append(speaker.upper())
+        sql += " ORDER BY article_id, span_start"
+        cursor = self._db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [_stored_quote(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+    def _put_quotes(self, article_id: str, quotes: Sequence[Quote], fresh: bool = False) -> None:
+        """Store an article's quotes, in place of any stored before, inside the caller's
+        transaction; ``fresh``: the article is new, and has none to replace."""
+        if not fresh:
+            self._db.execute("DELETE FROM quotes WHERE article_id = ?", [article_id])
+        if quotes:
+            # One statement for all rows: DuckDB takes many rows far faster than row by row.
+            row = "(" + ", ".join("?" * len(_QUOTE_COLUMNS.split(","))) + ")"
+            self._db.execute(
+                f"INSERT INTO quotes ({_QUOTE_COLUMNS}) VALUES {', '.join([row] * len(quotes))}",
+                [value for quote in quotes for value in _quote_row(quote)],
+            )
+
     def counts(self) -> dict[str, int]:
         result = {}
         for table in ("articles", "mentions", "events"):
             row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
             result[table] = int(row[0]) if row else 0
         return result
+
+    # -- re-coding ------------------------------------------------------------------------
+
+    def article_ids(self) -> list[str]:
+        """Every stored article's id, in the order they were coded."""
+        rows = self._db.execute("SELECT id FROM articles ORDER BY coded_at, id").fetchall()
+        return [row[0] for row in rows]
+
+    def stored_articles(self, ids: Sequence[str]) -> list[StoredArticle]:
+        """The stored articles of ``ids``, in that order; ids not stored are left out."""
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        cursor = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", list(ids)
+        )
+        found = {row[0]: _stored_article(row) for row in cursor.fetchall()}
+        return [found[i] for i in ids if i in found]
+
+    def article_events(self, ids: Sequence[str]) -> dict[str, list[StoredEvent]]:
+        """The stored events of the articles ``ids``, by article id, in reading order."""
+        result: dict[str, list[StoredEvent]] = {i: [] for i in ids}
+        if not ids:
+            return result
+        marks = ", ".join("?" * len(ids))
+        cursor = self._db.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE article_id IN ({marks}) "
+            "ORDER BY article_id, sentence_index, id",
+            list(ids),
+        )
+        names = [d[0] for d in cursor.description]
+        for row in cursor.fetchall():
+            event = _stored_event(dict(zip(names, row, strict=True)))
+            result[event.article_id].append(event)
+        return result
+
+    def coder_versions(self) -> dict[str, int]:
+        """The coder versions of the stored events, with how many events each found, the
+        most events first."""
+        rows = self._db.execute(
+            "SELECT coder_version, count(*) AS n FROM events WHERE coder_version IS NOT NULL "
+            "GROUP BY coder_version ORDER BY n DESC, coder_version"
+        ).fetchall()
+        return {version: int(n) for version, n in rows}
+
+    def _put_coding(self, coded: CodedArticle, fresh: bool) -> None:
+        """Write what coding found in an article (its mentions, events and quotes), in the
+        caller's transaction; unless ``fresh``, in place of what was there."""
+        article_id = coded.article.article.id
+        if not fresh:
+            self._db.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+            self._db.execute("DELETE FROM events WHERE article_id = ?", [article_id])
+        if coded.mentions:
+            self._db.executemany(
+                "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_mention_row(article_id, m) for m in coded.mentions],
+            )
+        if coded.events:
+            marks = ", ".join("?" * len(_EVENT_COLUMNS.split(",")))
+            self._db.executemany(
+                f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({marks})",
+                [_event_row(e) for e in coded.events],
+            )
+        self._put_quotes(article_id, coded.quotes, fresh=fresh)
+
+    def replace(self, coded: CodedArticle) -> None:
+        """Put a new coding of a stored article in place of its old one, in one transaction:
+        the article's mentions, events and quotes are replaced, and what coding found of the
+        article as a whole (dateline, themes, tone) updated; its text stays as read. Of the
+        people it sights, only those the registry does not know yet are added: the others
+        were counted when the article was first coded."""
+        article = coded.article.article
+        dateline = coded.article.dateline
+        try:
+            self._db.execute("BEGIN TRANSACTION")
+            if not self.has_article(article.id):
+                raise StoreError(f"{self.path}: no stored article {article.id} to re-code")
+            self._db.execute(
+                "UPDATE articles SET dateline_place = ?, dateline_date = ?, agency = ?, "
+                "sentences = ?, coded_at = now(), themes = ?, tone = ? WHERE id = ?",
+                [
+                    dateline.place if dateline else None,
+                    dateline.date if dateline else None,
+                    dateline.agency if dateline else None,
+                    len(coded.sentences),
+                    list(coded.themes),
+                    coded.tone,
+                    article.id,
+                ],
+            )
+            self._put_coding(coded, fresh=False)
+            when = coded.article.reference_date
+            new: set[PersonKey] = set()
+            for sighting in coded.sightings:
+                key = person_key(sighting.actor)
+                known = self._person(key)
+                if known is None or key in new:
+                    self._put_person(sighted(known, sighting, when, article.id))
+                    new.add(key)
+            self._db.execute("COMMIT")
+        except BaseException as error:
+            self._db.execute("ROLLBACK")
+            if isinstance(error, duckdb.Error):
+                raise StoreError(
+                    f"{self.path}: cannot re-store article {article.id}: {error}"
+                ) from None
+            raise
+
+    # -- exports --------------------------------------------------------------------------
+
+    def sourced_events(self) -> Iterator[SourcedEvent]:
+        """Every stored event with its article: article by article in the order they were
+        coded, each article's events in reading order."""
+        articles, events = self._db.cursor(), self._db.cursor()
+        try:
+            articles.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY coded_at, id")
+            events.execute(
+                "SELECT e.* FROM events e JOIN articles a ON a.id = e.article_id "
+                "ORDER BY a.coded_at, a.id, e.sentence_index, e.id"
+            )
+            names = [d[0] for d in events.description]
+            article: StoredArticle | None = None
+            while rows := events.fetchmany(1000):
+                for values in rows:
+                    row = dict(zip(names, values, strict=True))
+                    # Both queries walk the articles in the same order.
+                    while article is None or article.id != row["article_id"]:
+                        found = articles.fetchone()
+                        if found is None:
+                            return
+                        article = _stored_article(found)
+                    yield _sourced_event(row, article)
+        finally:
+            articles.close()
+            events.close()
+
+    def export_parquet(self, path: str | Path) -> int:
+        """Write every event, with its article's url, title, source and publication date, to
+        one Parquet file (DuckDB's own writer); returns how many events."""
+        sql = (
+            "COPY (SELECT e.*, a.url AS article_url, a.title AS article_title, "
+            "a.source AS article_source, a.published AS article_published "
+            "FROM events e LEFT JOIN articles a ON a.id = e.article_id "
+            "ORDER BY e.date, e.article_id, e.sentence_index, e.id) TO ? (FORMAT PARQUET)"
+        )
+        try:
+            row = self._db.execute(sql, [str(path)]).fetchone()
+        except duckdb.Error as error:
+            raise StoreError(f"{path}: cannot write Parquet: {error}") from None
+        return int(row[0]) if row else 0
+
+    # -- GDELT events ---------------------------------------------------------------------
+
+    def add_gdelt_events(self, rows: Iterable[GdeltRow], schema: GdeltSchema) -> GdeltImport:
+        """Store GDELT event rows in the ``gdelt_events`` table (one column per GDELT column,
+        keyed by GLOBALEVENTID), all or none; a row whose GLOBALEVENTID is stored already
+        replaces it. The rows go through a file of GDELT's own layout: DuckDB reads one
+        far faster than it takes rows one by one."""
+        columns = _gdelt_read_columns(schema)
+        with tempfile.TemporaryDirectory(prefix="communique-gdelt-") as folder:
+            staged = Path(folder) / "events.tsv"
+            count = 0
+            with staged.open("w", encoding="utf-8", newline="") as out:
+                for row in rows:
+                    out.write(gdelt_line(row.values) + "\n")
+                    count += 1
+            if count == 0:
+                return GdeltImport(0, 0)
+            source = (
+                "read_csv(?, delim = '\t', quote = '', escape = '', header = false, "
+                f"auto_detect = false, nullstr = '', columns = {{{columns}}})"
+            )
+            key = schema.columns[0].name
+            try:
+                self._db.execute("BEGIN TRANSACTION")
+                self._db.execute(_gdelt_table(schema))
+                found = self._db.execute(
+                    f'SELECT count(*) FROM gdelt_events WHERE "{key}" IN '
+                    f'(SELECT "{key}" FROM {source})',
+                    [str(staged)],
+                ).fetchone()
+                self._db.execute(
+                    f"INSERT OR REPLACE INTO gdelt_events SELECT * FROM {source}", [str(staged)]
+                )
+                self._db.execute("COMMIT")
+            except BaseException as error:
+                self._db.execute("ROLLBACK")
+                if isinstance(error, duckdb.Error):
+                    raise StoreError(f"{self.path}: cannot store GDELT events: {error}") from None
+                raise
+        return GdeltImport(count, int(found[0]) if found else 0)
+
+    def gdelt_events(self, schema: GdeltSchema) -> Iterator[GdeltRow]:
+        """The stored GDELT events, by GLOBALEVENTID."""
+        if not self._has_table("gdelt_events"):
+            return
+        names = ", ".join(f'"{name}"' for name in schema.names)
+        cursor = self._db.execute(f'SELECT {names} FROM gdelt_events ORDER BY "{schema.names[0]}"')
+        while rows := cursor.fetchmany(1000):
+            for values in rows:
+                yield GdeltRow("gdelt_events", values[0], tuple(values))
+
+    def _has_table(self, name: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchone()
+        return row is not None
 
 
 def _mention_row(article_id: str, mention: Mention) -> list[Any]:
@@ -387,6 +739,53 @@ def _mention_row(article_id: str, mention: Mention) -> list[Any]:
         mention.span[0],
         mention.span[1],
     ]
+
+
+def _quote_row(quote: Quote) -> list[Any]:
+    sentence = quote.sentence
+    return [
+        quote.id,
+        quote.article_id,
+        sentence.index,
+        *_side(quote.speaker)[:6],
+        quote.speaker.text if quote.speaker else None,
+        *_pair(quote.speaker.span if quote.speaker else None),
+        quote.verb,
+        *quote.verb_span,
+        quote.text,
+        *quote.span,
+        quote.direct,
+        sentence.text,
+        *sentence.span,
+    ]
+
+
+def _stored_quote(row: dict[str, Any]) -> StoredQuote:
+    speaker = None
+    if row["speaker_code"] is not None:
+        speaker = ActorView(
+            code=row["speaker_code"],
+            country=row["speaker_country"],
+            sector=row["speaker_sector"],
+            kind=row["speaker_kind"],
+            name=row["speaker_name"],
+            role=row["speaker_role"],
+            text=row["speaker_text"],
+            span=_span(row["speaker_start"], row["speaker_end"]),
+        )
+    return StoredQuote(
+        id=row["id"],
+        article_id=row["article_id"],
+        sentence_index=row["sentence_index"],
+        speaker=speaker,
+        verb=row["verb"],
+        text=row["text"],
+        span=(row["span_start"], row["span_end"]),
+        direct=bool(row["direct"]),
+        sentence=row["sentence"],
+        sentence_span=(row["sentence_start"], row["sentence_end"]),
+        event_ids=tuple(row["event_ids"] or ()),
+    )
 
 
 def _person_row(entry: PersonEntry) -> list[Any]:
@@ -479,6 +878,14 @@ def _event_row(event: Event) -> list[Any]:
         *_pair(event.source.phrase if event.source else None),
         *_pair(event.target.phrase if event.target else None),
         *_pair(event.object_phrase),
+        place.region if place else None,
+        place.precision if place else None,
+        place.origin if place else None,
+        *_pair(place.span if place else None),
+        *_pair(date.span if date else None),
+        event.quote_id,
+        list(event.themes),
+        event.tone,
     ]
 
 
@@ -529,4 +936,50 @@ def _stored_event(row: dict[str, Any]) -> StoredEvent:
         sentence=row["sentence"],
         span=(row["span_start"], row["span_end"]),
         object_span=_span(row["object_start"], row["object_end"]),
+        date_origin=row["date_origin"],
+        location_id=row["location_id"],
+        location_region=row["location_region"],
+        location_precision=row["location_precision"],
+        quote_id=row["quote_id"],
+        themes=tuple(row["themes"] or ()),
+        tone=row["tone"],
     )
+
+
+# -- re-coding and exports ----------------------------------------------------------------
+
+_ARTICLE_COLUMNS = "id, origin, url, source, title, published, text, coded_at"
+
+
+def _stored_article(row: tuple[Any, ...]) -> StoredArticle:
+    article_id, origin, url, source, title, published, text, coded_at = row
+    return StoredArticle(
+        id=article_id,
+        origin=origin or "",
+        url=url,
+        source=source,
+        title=title,
+        published=published,
+        text=text,
+        coded_at=coded_at,
+    )
+
+
+def _sourced_event(row: dict[str, Any], article: StoredArticle) -> SourcedEvent:
+    return SourcedEvent(_stored_event(row), article, row["coder_version"])
+
+
+# GDELT's column types, as DuckDB types.
+_GDELT_SQL_TYPES = {"INTEGER": "BIGINT", "FLOAT": "DOUBLE", "STRING": "VARCHAR"}
+
+
+def _gdelt_table(schema: GdeltSchema) -> str:
+    columns = ", ".join(f'"{c.name}" {_GDELT_SQL_TYPES[c.type]}' for c in schema.columns)
+    return (
+        f"CREATE TABLE IF NOT EXISTS gdelt_events ({columns}, "
+        f'PRIMARY KEY ("{schema.columns[0].name}"))'
+    )
+
+
+def _gdelt_read_columns(schema: GdeltSchema) -> str:
+    return ", ".join(f"'{c.name}': '{_GDELT_SQL_TYPES[c.type]}'" for c in schema.columns)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from communique.records import Event, Mention
-from communique.store.duckdb import ActorView, StoredEvent
+from communique.store.duckdb import ActorView, StoredEvent, StoredQuote
 
 CSV_COLUMNS = (
     "id",
@@ -27,6 +27,14 @@ CSV_COLUMNS = (
     "sentence",
     "span_start",
     "span_end",
+    "date_precision",
+    "date_origin",
+    "location_region",
+    "location_precision",
+    "location_id",
+    "themes",
+    "tone",
+    "quote_id",
 )
 
 
@@ -60,12 +68,16 @@ def event_record(event: StoredEvent) -> dict[str, Any]:
             "country": event.location_country,
             "lat": event.lat,
             "lon": event.lon,
+            "region": event.location_region,
+            "precision": event.location_precision,
+            "gazetteer_id": event.location_id,
         }
     return {
         "id": event.id,
         "article_id": event.article_id,
         "date": event.date.isoformat() if event.date else None,
         "date_precision": event.date_precision,
+        "date_origin": event.date_origin,
         "source": _actor(event.source, event),
         "target": _actor(event.target, event),
         "object": _words(event, event.object_span),
@@ -78,6 +90,36 @@ def event_record(event: StoredEvent) -> dict[str, Any]:
         "location": location,
         "sentence": event.sentence,
         "span": list(event.span),
+        "themes": list(event.themes),
+        "tone": event.tone,
+        "quote_id": event.quote_id,
+    }
+
+
+def quote_record(quote: StoredQuote) -> dict[str, Any]:
+    """A quote as JSON: who said it, the words said, and the events told in it."""
+    speaker = quote.speaker
+    return {
+        "id": quote.id,
+        "article_id": quote.article_id,
+        "speaker": None
+        if speaker is None
+        else {
+            "code": speaker.code,
+            "country": speaker.country,
+            "sector": speaker.sector,
+            "name": speaker.name,
+            "role": speaker.role,
+            "text": speaker.text,
+            "span": list(speaker.span) if speaker.span else None,
+        },
+        "verb": quote.verb,
+        "text": quote.text,
+        "span": list(quote.span),
+        "direct": quote.direct,
+        "sentence": quote.sentence,
+        "sentence_span": list(quote.sentence_span),
+        "event_ids": list(quote.event_ids),
     }
 
 
@@ -110,6 +152,13 @@ def stored_view(event: Event) -> StoredEvent:
         sentence=event.sentence.text,
         span=event.sentence.span,
         object_span=event.object_phrase,
+        date_origin=date.origin if date else None,
+        location_id=place.gazetteer_id if place else None,
+        location_region=place.region if place else None,
+        location_precision=place.precision if place else None,
+        quote_id=event.quote_id,
+        themes=event.themes,
+        tone=event.tone,
     )
 
 
@@ -152,4 +201,12 @@ def csv_row(event: StoredEvent) -> list[Any]:
         event.sentence,
         event.span[0],
         event.span[1],
+        event.date_precision or "",
+        event.date_origin or "",
+        event.location_region or "",
+        event.location_precision or "",
+        event.location_id or "",
+        ";".join(event.themes),
+        "" if event.tone is None else event.tone,
+        event.quote_id or "",
     ]
