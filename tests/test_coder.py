@@ -112,6 +112,12 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ("Peru voted. Interior Minister Jorge Lopez condemned Chile.", ("PERGOV", "111", "CHL")),
         # an ethnic group lives where the article is about, not in the country of its name
         ("Serb forces killed three ethnic Albanians in Serbia.", ("SRBMIL", "190", "SRBCVL")),
+        # the act behind "on": a labour strike, an alert
+        ("Nigerian teachers went on strike.", ("NGAEDU", "143", None)),
+        ("Indian troops remained on alert.", ("INDMIL", "152", None)),
+        # a phone call; "on Tuesday" is no "call on"; "call off" needs no one called
+        ("Iran's president called his Lebanese counterpart on Tuesday.", ("IRNGOV", "041", "LBN")),
+        ("The Bolivian miners called off their strike.", ("BOLLAB", "080", None)),
         # a devolved government is the country's
         ("The Scottish Executive criticised France.", ("GBRGOV", "111", "FRA")),
         # acting on one's own country is acting alone

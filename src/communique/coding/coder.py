@@ -29,6 +29,14 @@ _SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 _CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 _PASSIVE = frozenset({"nsubjpass", "auxpass"})
 _MAX_PAIRS = 4
+_TIME_WORDS = frozenset(
+    {
+        *"monday tuesday wednesday thursday friday saturday sunday".split(),
+        *"january february march april june july august september october november december".split(),
+        *"today tonight yesterday tomorrow morning afternoon evening night weekend".split(),
+        *"day days week weeks month months year years time occasion".split(),
+    }
+)
 _VIOLENCE = frozenset({"18", "19", "20"})  # CAMEO roots of physical violence
 # What a clause tells of its event.
 _HAPPENED, _NEGATED, _HYPOTHETICAL = (
@@ -144,9 +152,7 @@ class SentenceCoder:
         if mistagged:
             sources = _Found(sources.mentions, False)
         human = self._human_object(token)
-        alone = self._patterns.stands_alone(
-            self._patterns.lemma(token), code, sources.direct, human
-        )
+        alone = self._patterns.stands_alone(key, code, sources.direct, human)
         unnamed = not sources.mentions and code[:2] in _VIOLENCE and self._by_a_weapon(token)
         return self._pairs(
             sources, targets, code, token, (token, prep), alone=alone, unnamed_source=unnamed
@@ -170,16 +176,20 @@ class SentenceCoder:
             # "provided 25,000 tons of food aid", "$1.7 billion in humanitarian assistance":
             # the trigger sits under a quantity.
             token, predicate = predicate.head, predicate.head.head
-        elif (
+        through = (
             token.dep_ == "pobj"
-            and predicate.lower_ == "in"
-            and self._patterns.lemma(predicate.head) in self._patterns.taking_part
-        ):
-            # "engaged in ethnic cleansing", "joined in the talks": the act is the noun's.
+            and self._patterns.taking_part.get(self._patterns.lemma(predicate.head))
+            == predicate.lower_
+        )
+        if through:
+            # "engaged in ethnic cleansing", "went on strike", "remained on alert": the act
+            # is the noun's; a strike one goes "on" is a labour strike, not an attack.
+            if predicate.lower_ == "on" and code[:2] == "19":
+                code = "143"
             token, predicate = predicate, predicate.head
         if self._patterns.lemma(predicate) in self._patterns.reducing_verbs and code[:2] == "07":
             code = "162"  # "reduced humanitarian aid to Liberia"
-        elif self._patterns.lemma(predicate) not in self._patterns.light_verbs:
+        elif not through and self._patterns.lemma(predicate) not in self._patterns.light_verbs:
             return []
         if token.dep_ in ("dobj", "prep"):
             sources = self._subjects(predicate, actors)
@@ -252,7 +262,14 @@ class SentenceCoder:
         verbs = self._patterns.verbs
         lemma = self._patterns.lemma(token)
         particles = [c for c in token.children if c.dep_ == "prt"]
-        preps = [c for c in token.children if c.dep_ in ("prep", "agent")]
+        # A preposition of time is not the verb's own: "called his counterpart on Tuesday"
+        # is no "call on".
+        preps = [
+            c
+            for c in token.children
+            if c.dep_ in ("prep", "agent")
+            and not any(g.lower_ in _TIME_WORDS for g in c.children if g.dep_ == "pobj")
+        ]
         for particle in particles:
             for prep in preps:
                 if f"{lemma} {particle.lower_} {prep.lower_}" in verbs:

@@ -66,7 +66,7 @@ class Patterns:
     human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
     attitudes: dict[str, str]  # "pessimistic" → 012: a stated attitude
     weapons: frozenset[str]  # "bomb", "missile": violence whose user may go unnamed
-    taking_part: frozenset[str]  # "engaged in", "took part in": the noun after "in" is the act
+    taking_part: dict[str, str]  # "engage" → "in": the noun after it is the act
     refusal_codes: dict[str, str]  # CAMEO code or root of a cooperative act → its refusal
     failure_verbs: frozenset[str]  # "failed to reach": the act was not done
     asking_roots: frozenset[str]  # CAMEO roots of asking: what is asked for is not done
@@ -89,8 +89,9 @@ class Patterns:
         """Whether an event of ``word`` may be coded with a source and no target actor:
         always for ``no_target`` words ("protesters rallied"); for a subject the parse gives
         directly, when the code's root may lack a target and the word needs none, or what
-        it acts on is a person all the same (``human``: "freed the blogger")."""
-        if word in self.no_target:
+        it acts on is a person all the same (``human``: "freed the blogger"). ``word`` is
+        the trigger as the patterns name it: "call" needs someone called, "call off" does not."""
+        if word in self.no_target or word.split()[0] in self.no_target:
             return True
         if not direct or not (code in self.alone_roots or code[:2] in self.alone_roots):
             return False
@@ -120,6 +121,15 @@ def _words(path: Path, data: dict[str, Any], key: str) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
         raise DataFileError(str(path), f"'{key}' must be a list of words")
     return frozenset(w.lower() for w in value)
+
+
+def _pairs(path: Path, data: dict[str, Any], key: str) -> dict[str, str]:
+    value = data.get(key)
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise DataFileError(str(path), f"'{key}' must map words to words (quote 'on', 'no')")
+    return {k.lower(): v.lower() for k, v in value.items()}
 
 
 def _codes(path: Path, data: dict[str, Any], key: str, ontology: Ontology) -> dict[str, str]:
@@ -181,7 +191,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         human_objects=_words(file, data, "human_objects"),
         attitudes=_codes(file, data, "attitudes", known),
         weapons=_words(file, data, "weapons"),
-        taking_part=_words(file, data, "taking_part"),
+        taking_part=_pairs(file, data, "taking_part"),
         refusal_codes=_codes(file, data, "refusal_codes", known),
         failure_verbs=_words(file, data, "failure_verbs"),
         asking_roots=_words(file, data, "asking_roots"),
