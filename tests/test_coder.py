@@ -207,6 +207,13 @@ def test_what_was_acted_upon_is_kept_when_it_is_no_actor(coder):
     assert text[slice(*event.object_phrase)] == "the proposal for a new mining law"
 
 
+def test_a_named_place_is_what_an_act_without_target_was_directed_at(coder):
+    text = "Bolivia declared a state of siege in Pando."
+    (event,) = coded(coder, text).events
+    assert event.target is None and event.object_phrase is not None
+    assert text[slice(*event.object_phrase)] == "Pando"
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

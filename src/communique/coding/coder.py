@@ -79,10 +79,12 @@ class SentenceCoder:
 
     def __init__(self, patterns: Patterns) -> None:
         self._patterns = patterns
+        self._offset = 0
 
     def code(self, sentence: Span, actors: ArticleActors) -> list[Coding]:
         if sentence.text.rstrip().endswith("?"):
             return []  # a question reports nothing
+        self._offset = actors.offset  # where the sentence's doc starts in the article
         codings: list[Coding] = []
         for token in sentence:
             codings.extend(
@@ -611,6 +613,12 @@ class SentenceCoder:
             targets = _Found([], False, own.phrase_span if own else targets.phrase)
             pairs = [(s, None) for s in dict.fromkeys(s for s, _ in pairs)]
             confidence -= 0.3
+        if targets.phrase is None and not targets.mentions:
+            # Nothing acted upon but a named place: "declared a state of siege in Pando".
+            place = _named_place(trigger)
+            if place is not None:
+                start, end = argument_span(place)
+                targets = _Found([], False, (self._offset + start, self._offset + end))
         trigger_text, trigger_span = _trigger(trigger)
         codings = []
         for source, target in pairs[:_MAX_PAIRS]:
@@ -630,6 +638,19 @@ class SentenceCoder:
                 )
             )
         return codings
+
+
+def _named_place(trigger: tuple[Token, Token | None]) -> Token | None:
+    """A name after "in" or "on" on the trigger's words: where the act was directed."""
+    for word in trigger:
+        if word is None:
+            continue
+        for prep in word.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "on"):
+                for obj in prep.children:
+                    if obj.dep_ == "pobj" and obj.pos_ == "PROPN" and obj.lower_ not in _TIME_WORDS:
+                        return obj
+    return None
 
 
 def _governing_verb(token: Token) -> Token | None:
