@@ -234,13 +234,27 @@ def test_without_the_registry_the_untitled_name_is_nobody(coder):
     assert all(m.actor.name != "Li Qiang" for m in coded.mentions)
 
 
-def test_a_later_batch_of_the_same_run_knows_the_person(coder, tmp_path):
+def test_a_run_knows_the_people_of_its_start_and_the_next_run_what_it_taught(coder, tmp_path):
+    # Every batch of a run is coded with the registry as the run found it, so that its result
+    # depends neither on its batches nor on how many workers share them (distributed.py).
+    introduced = (
+        "Peruvian Foreign Minister Elmer Schialer met with Brazilian President Lula in Lima."
+    )
+    untitled = "Elmer Schialer met with Brazilian President Lula in Brasilia."
+    both = jsonl(
+        tmp_path / "both.jsonl",
+        {"id": "first", "date": "2025-03-01", "text": introduced},
+        {"id": "second", "date": "2025-03-08", "text": untitled},
+    )
+    again = jsonl(tmp_path / "again.jsonl", {"id": "third", "date": "2025-03-09", "text": untitled})
     one_at_a_time = dataclasses.replace(coder, config=PipelineConfig(articles_per_batch=1))
     with EventStore(tmp_path / "events.duckdb") as store:
-        run([jsonl(tmp_path / "both.jsonl", FIRST, SECOND)], store, one_at_a_time)
-        (event,) = events_by_article(store)["second"]
+        run([both], store, one_at_a_time)
+        assert "second" not in events_by_article(store)
+        run([again], store, one_at_a_time)
+        (event,) = events_by_article(store)["third"]
     assert event.source is not None
-    assert (event.source.code, event.source.name) == ("CHNGOV", "Li Qiang")
+    assert (event.source.code, event.source.name) == ("PERGOV", "Elmer Schialer")
 
 
 def test_first_and_last_seen_follow_the_articles(coder, tmp_path):
@@ -658,3 +672,15 @@ def test_learned_short_forms_leave_out_first_names(coder):
     (coded,) = code_batch([article], coder, PersonRegistry())
     sightings = {s.actor.name: s.aliases for s in coded.sightings}
     assert sightings["David Miliband"] == ("David Miliband", "Miliband")
+
+
+def test_a_person_known_only_from_the_registry_does_not_set_the_articles_country(coder):
+    registry = PersonRegistry(
+        [learned("Malcolm Fraser", "Prime Minister", dt.date(1980, 1, 1), dt.date(1983, 1, 1),
+                 "AUSGOV")]
+    )  # fmt: skip
+    text = "Fraser welcomed the plan. Health Minister Tom Brankin criticised the plan."
+    (coded,) = code_batch([Article("fraser", text, published=dt.date(1982, 1, 1))], coder, registry)
+    assert isinstance(coded, CodedArticle)
+    brankin = [m.actor for m in coded.mentions if m.actor.name == "Tom Brankin"]
+    assert brankin and all(actor.country is None for actor in brankin)

@@ -29,6 +29,15 @@ _GROUP_WORDS = frozenset({"two", "both"})
 # What hangs from a noun but is not part of its phrase: clauses, and phrases joined by "and".
 _CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp"})
 _JOINED = frozenset({"conj", "cc", "preconj"})
+# Prepositions and nouns of time: a phrase "on Sunday" or "during the talks" is no actor's.
+_TIME_PREPS = frozenset({"during", "after", "before", "since", "until", "amid", "following"})
+_TIME_WORDS = frozenset(
+    {
+        *"monday tuesday wednesday thursday friday saturday sunday".split(),
+        *"today tonight yesterday tomorrow morning afternoon evening night weekend".split(),
+        *"day days week weeks month months year years".split(),
+    }
+)
 # Prepositions that make a place of what follows: "in Beijing", "near Kabul".
 _PLACE_PREPS = frozenset(
     {"in", "at", "near", "inside", "outside", "around", "across", "throughout"}
@@ -57,7 +66,17 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
         if objects:
             return argument_span(objects[0], joined)
     outside = _CLAUSES if joined else _CLAUSES | _JOINED
-    cut = {t.i for child in head.children if child.dep_ in outside for t in child.subtree}
+
+    def cut_off(child: Token) -> bool:
+        if child.dep_ in outside or child.dep_ in ("npadvmod", "advmod"):
+            return True  # clauses; "this month", "vigorously"
+        # "on Sunday", "during a weekly briefing": when, not who
+        return child.dep_ == "prep" and (
+            child.lower_ in _TIME_PREPS
+            or any(g.lower_ in _TIME_WORDS for g in child.children if g.dep_ == "pobj")
+        )
+
+    cut = {t.i for child in head.children if cut_off(child) for t in child.subtree}
     kept = [t for t in head.subtree if t.i not in cut and t.i >= head.left_edge.i]
     while len(kept) > 1 and kept[-1].is_punct and kept[-1].text not in ")\"'":
         kept.pop()
@@ -104,6 +123,7 @@ class ArticleActors:
         self._when = when
         self._sightings: dict[Actor, Sighting] = {}  # titled people, first sentence kept
         self._people: dict[str, Actor] = {}  # alias → person
+        self._from_registry: set[Actor] = set()  # people known only from the registry
         self._full_names: dict[str, frozenset[str]] = {}  # last word → words of the first
         # full name it ended (titles left out)
         self._ambiguous: set[str] = set()
@@ -227,7 +247,7 @@ class ArticleActors:
 
     def _remember(self, mention: Mention) -> None:
         actor = mention.actor
-        if actor.country is not None:
+        if actor.country is not None and actor not in self._from_registry:
             self._countries[actor.country] += 1
         if actor.kind == "person":
             self._last_person = actor
@@ -452,8 +472,11 @@ class ArticleActors:
                 # later "Mr Howard" no one the registry knows.
                 return None
             if known is not None:
-                # Its short forms now stand for it in the rest of the article too.
+                # Its short forms now stand for it in the rest of the article too; but a
+                # name the article does not explain ("Fraser", perhaps of an institute) does
+                # not tell what country the article is about.
                 self._learn_person(known, name.split())
+                self._from_registry.add(known)
         return known
 
     def _registered(self, name: str) -> Actor | None:

@@ -571,8 +571,9 @@ class SentenceCoder:
         for conj in head.conjuncts:
             if conj.i > head.i:
                 mentions.extend(actors.resolve_within(conj))
-        if len(mentions) > 1 and head.conjuncts:
-            # "The US and South Korea": several actors, one argument.
+        if len(mentions) > 1 and len(head.conjuncts) == 1:
+            # "The US and South Korea": two actors, one argument; in a longer list ("Germany,
+            # Russia, Sweden and Norway") each is its own.
             start, end = argument_span(head, joined=True)
             phrase = (actors.offset + start, actors.offset + end)
             mentions = [replace(m, phrase=phrase) for m in mentions]
