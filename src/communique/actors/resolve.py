@@ -31,12 +31,14 @@ _CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp"})
 _JOINED = frozenset({"conj", "cc", "preconj"})
 # Prepositions and nouns of time: a phrase "on Sunday" or "during the talks" is no actor's.
 _TIME_PREPS = frozenset({"during", "after", "before", "since", "until", "amid", "following"})
-_TIME_WORDS = frozenset(
-    {
-        *"monday tuesday wednesday thursday friday saturday sunday".split(),
-        *"today tonight yesterday tomorrow morning afternoon evening night weekend".split(),
-        *"day days week weeks month months year years".split(),
-    }
+# Words of time: "on Sunday" is when, not who or where. Shared with the coder.
+TIME_WORDS = frozenset(
+    (
+        "monday tuesday wednesday thursday friday saturday sunday "
+        "january february march april june july august september october november december "
+        "today tonight yesterday tomorrow morning afternoon evening night weekend "
+        "day days week weeks month months year years time occasion"
+    ).split()  # noqa: SIM905 (a list of words reads better as words)
 )
 # Prepositions that make a place of what follows: "in Beijing", "near Kabul".
 _PLACE_PREPS = frozenset(
@@ -73,7 +75,7 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
         # "on Sunday", "during a weekly briefing": when, not who
         return child.dep_ == "prep" and (
             child.lower_ in _TIME_PREPS
-            or any(g.lower_ in _TIME_WORDS for g in child.children if g.dep_ == "pobj")
+            or any(g.lower_ in TIME_WORDS for g in child.children if g.dep_ == "pobj")
         )
 
     cut = {t.i for child in head.children if cut_off(child) for t in child.subtree}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from communique.actors.resolve import ArticleActors, argument_span
+from communique.actors.resolve import TIME_WORDS, ArticleActors, argument_span
 from communique.coding.patterns import Patterns
 from communique.records import Mention
 
@@ -29,14 +29,6 @@ _SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 _CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 _PASSIVE = frozenset({"nsubjpass", "auxpass"})
 _MAX_PAIRS = 4
-_TIME_WORDS = frozenset(
-    {
-        *"monday tuesday wednesday thursday friday saturday sunday".split(),
-        *"january february march april june july august september october november december".split(),
-        *"today tonight yesterday tomorrow morning afternoon evening night weekend".split(),
-        *"day days week weeks month months year years time occasion".split(),
-    }
-)
 _VIOLENCE = frozenset({"18", "19", "20"})  # CAMEO roots of physical violence
 # What a clause tells of its event.
 _HAPPENED, _NEGATED, _HYPOTHETICAL = (
@@ -270,7 +262,7 @@ class SentenceCoder:
             c
             for c in token.children
             if c.dep_ in ("prep", "agent")
-            and not any(g.lower_ in _TIME_WORDS for g in c.children if g.dep_ == "pobj")
+            and not any(g.lower_ in TIME_WORDS for g in c.children if g.dep_ == "pobj")
         ]
         for particle in particles:
             for prep in preps:
@@ -649,7 +641,7 @@ def _named_place(trigger: tuple[Token, Token | None]) -> Token | None:
         for prep in word.children:
             if prep.dep_ == "prep" and prep.lower_ in ("in", "on"):
                 for obj in prep.children:
-                    if obj.dep_ == "pobj" and obj.pos_ == "PROPN" and obj.lower_ not in _TIME_WORDS:
+                    if obj.dep_ == "pobj" and obj.pos_ == "PROPN" and obj.lower_ not in TIME_WORDS:
                         return obj
     return None
 
