@@ -33,12 +33,12 @@ _JOINED = frozenset({"conj", "cc", "preconj"})
 _TIME_PREPS = frozenset({"during", "after", "before", "since", "until", "amid", "following"})
 # Words of time: "on Sunday" is when, not who or where. Shared with the coder.
 TIME_WORDS = frozenset(
-    (
+    (  # noqa: SIM905 - a list of words reads better as words
         "monday tuesday wednesday thursday friday saturday sunday "
         "january february march april june july august september october november december "
         "today tonight yesterday tomorrow morning afternoon evening night weekend "
         "day days week weeks month months year years time occasion"
-    ).split()  # noqa: SIM905 (a list of words reads better as words)
+    ).split()
 )
 # Prepositions that make a place of what follows: "in Beijing", "near Kabul".
 _PLACE_PREPS = frozenset(
