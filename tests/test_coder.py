@@ -118,6 +118,8 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         # a phone call; "on Tuesday" is no "call on"; "call off" needs no one called
         ("Iran's president called his Lebanese counterpart on Tuesday.", ("IRNGOV", "041", "LBN")),
         ("The Bolivian miners called off their strike.", ("BOLLAB", "080", None)),
+        # force done to a plan is words
+        ("Peru's president attacked Chile's plans.", ("PERGOV", "111", "CHL")),
         # a devolved government is the country's
         ("The Welsh Government criticised France.", ("GBRGOV", "111", "FRA")),
         # acting on one's own country is acting alone
@@ -169,6 +171,7 @@ def test_events_without_a_target(coder, text, expected):
         "Chile released a statement.",  # releasing needs someone released
         "Chile met the deadline.",  # a meeting needs a partner
         "Chile thanked the organisers.",  # thanks need an addressee
+        "The Peruvian president shot hoops with students.",  # no shooting
     ],
 )
 def test_no_event_without_the_target_it_needs(coder, text):

@@ -129,7 +129,8 @@ class SentenceCoder:
         key, prep = self._pattern_key(token)
         if key is None or self._names_its_event(token):
             return []
-        told = self._as_told(token, self._patterns.verbs[key])
+        reading = self._reading(token, key)
+        told = self._as_told(token, reading) if reading is not None else None
         if told is None:
             return []
         code = told
@@ -306,6 +307,22 @@ class SentenceCoder:
             g for c in word.children if c.dep_ == "prep" for g in c.children if g.dep_ in deps
         ]
         return any(o.pos_ == "PROPN" or self._patterns.lemma(o) in humans for o in objects)
+
+    def _reading(self, verb: Token, key: str) -> str | None:
+        """The verb's code, read by its object: force done to a plan or a policy is words
+        ("attacked the government's plans", 111) or nothing ("shot hoops")."""
+        code = self._patterns.verbs[key]
+        if code[:2] not in _VIOLENCE:
+            return code
+        abstract = any(
+            c.dep_ == "dobj"
+            and (
+                c.lower_ in self._patterns.abstract_objects
+                or c.lemma_ in self._patterns.abstract_objects
+            )
+            for c in verb.children
+        )
+        return self._patterns.verbal_readings.get(key) if abstract else code
 
     def _names_its_event(self, verb: Token) -> bool:
         """A light verb whose object is a trigger noun ("provided aid", "gave support"):

@@ -66,6 +66,8 @@ class Patterns:
     human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
     attitudes: dict[str, str]  # "pessimistic" → 012: a stated attitude
     weapons: frozenset[str]  # "bomb", "missile": violence whose user may go unnamed
+    verbal_readings: dict[str, str]  # "attack" → 111 when done to a plan or a policy
+    abstract_objects: frozenset[str]  # "plans", "policy": objects no force is done to
     taking_part: dict[str, str]  # "engage" → "in": the noun after it is the act
     refusal_codes: dict[str, str]  # CAMEO code or root of a cooperative act → its refusal
     failure_verbs: frozenset[str]  # "failed to reach": the act was not done
@@ -191,6 +193,8 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         human_objects=_words(file, data, "human_objects"),
         attitudes=_codes(file, data, "attitudes", known),
         weapons=_words(file, data, "weapons"),
+        verbal_readings=_codes(file, data, "verbal_readings", known),
+        abstract_objects=_words(file, data, "abstract_objects"),
         taking_part=_pairs(file, data, "taking_part"),
         refusal_codes=_codes(file, data, "refusal_codes", known),
         failure_verbs=_words(file, data, "failure_verbs"),
