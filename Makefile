@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= communique.duckdb
 CORPUS ?= ../shared/corpora/bbc-fulltext
 
-.PHONY: demo test check lint types bench eval clean
+.PHONY: demo test check lint types bench bench-dask bench-cluster eval eval-cluster load vendor-web fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,36 @@ check: lint types test
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py $(CORPUS)
+	$(BIN)/python benchmarks/clustering_cost.py
+
+# What merging reports of one event costs per new article, with 10k, 100k and 1M stored events.
+bench-cluster: $(STAMP)
+	$(BIN)/python benchmarks/clustering_cost.py
+
+# The plain run against a local Dask cluster of 1 and 2 workers, same articles, same batches.
+bench-dask: $(STAMP)
+	$(BIN)/python benchmarks/distributed.py $(CORPUS)
 
 # Every accuracy figure on the vendored gold (tests/gold), next to its floor in quality/floors.toml.
 eval: $(STAMP)
 	$(BIN)/communique eval
+
+# How well merged events match ECB+'s cross-document event coreference (pairwise and B-cubed).
+eval-cluster: $(STAMP)
+	$(BIN)/python benchmarks/clustering.py
+
+# `communique serve` under load: a store of 1M synthetic events, 50 clients for 30 s on
+# loopback; prints p50/p99 latency and errors. LOAD_ARGS="--think 1" for users who pause.
+load: $(STAMP)
+	$(BIN)/python benchmarks/load.py $(LOAD_ARGS)
+
+# Re-vendor the web pages' JavaScript and map data from npm (needs npm; the result is committed).
+vendor-web:
+	bash scripts/vendor_web.sh
+
+# Issue 10: thousands of hostile inputs a target (a few minutes); `make test` runs 50 of each.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache .ruff_cache

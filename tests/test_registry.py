@@ -235,8 +235,8 @@ def test_without_the_registry_the_untitled_name_is_nobody(coder):
 
 
 def test_a_run_knows_the_people_of_its_start_and_the_next_run_what_it_taught(coder, tmp_path):
-    # Every batch of a run is coded with the registry as the run found it, so that its result
-    # depends neither on its batches nor on how many workers share them (distributed.py).
+    # Every batch of a run is coded with the registry as the run found it, so that batches can
+    # be coded in any order, by any number of workers, with the same result (distributed.py).
     introduced = (
         "Peruvian Foreign Minister Elmer Schialer met with Brazilian President Lula in Lima."
     )

@@ -41,7 +41,32 @@ def load_pipeline(config: AnnotateConfig) -> Language:
 
 
 def annotate(
-    nlp: Language, texts: Iterable[tuple[str, Context]], config: AnnotateConfig
+    nlp: Language,
+    texts: Iterable[tuple[str, Context]],
+    config: AnnotateConfig,
+    max_chars: int | None = None,
 ) -> Iterator[tuple[Doc, Context]]:
-    """Parse texts in batches, each with a context object that comes back beside its Doc."""
-    yield from nlp.pipe(texts, as_tuples=True, batch_size=config.batch_size)
+    """Parse texts in batches, each with a context object that comes back beside its Doc.
+    A batch holds ``config.batch_size`` texts, or fewer when they would add up to more than
+    ``max_chars`` characters: the parser's memory grows with the text it holds at once
+    (about 3 KB a character)."""
+    if max_chars is None:
+        yield from nlp.pipe(texts, as_tuples=True, batch_size=config.batch_size)
+        return
+    for batch in _batches(texts, config.batch_size, max_chars):
+        yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+
+
+def _batches(
+    texts: Iterable[tuple[str, Context]], size: int, max_chars: int
+) -> Iterator[list[tuple[str, Context]]]:
+    batch: list[tuple[str, Context]] = []
+    chars = 0
+    for item in texts:
+        if batch and (len(batch) == size or chars + len(item[0]) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(item)
+        chars += len(item[0])
+    if batch:
+        yield batch

@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -26,13 +27,35 @@ from communique import recode as recoding
 from communique.actors.gazetteer import default_gazetteer
 from communique.actors.registry import PersonEntry, read_user_dictionary, user_entry
 from communique.actors.sectors import default_sectors
+from communique.cluster import Party
 from communique.coding.ontology import default_ontology
-from communique.errors import CommuniqueError, StoreError
+from communique.errors import CommuniqueError, QueryError, StoreError
+from communique.limits import (
+    MAX_ARTICLE_CHARS,
+    MAX_BATCH_CHARS,
+    MAX_FILE_BYTES,
+    MAX_LINE_BYTES,
+    MAX_NESTING,
+    MAX_PIECE_CHARS,
+    MAX_SENTENCE_CHARS,
+    ReadLimits,
+)
 from communique.pipeline import Coder, PipelineConfig, RunSummary, run
 from communique.records import Rejected
 from communique.store import formats
 from communique.store.duckdb import ActorView, EventFilter, EventStore, StoredEvent, StoredQuote
-from communique.store.export import CSV_COLUMNS, csv_row, event_record, quote_record
+from communique.store.export import (
+    CSV_COLUMNS,
+    MERGED_CSV_COLUMNS,
+    cluster_record,
+    csv_row,
+    event_record,
+    explanation_record,
+    merged_csv_row,
+    quote_record,
+)
+from communique.store.merging import Explanation
+from communique.store.queries import Interval
 
 app = typer.Typer(
     help="communique: news articles in, political events out (CAMEO, PLOVER, Goldstein).",
@@ -49,7 +72,7 @@ DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB store file.")]
 EXIT_SKIPPED = 1  # some inputs were skipped; the rest were coded
 EXIT_ERROR = 2  # nothing could be done: bad store, missing model, ...
 EXIT_BELOW_FLOOR = 1  # eval: a figure fell below its floor (or rose above its ceiling)
-EXIT_NOT_FOUND = 1  # actors show: no such person
+EXIT_NOT_FOUND = 1  # actors show: no such person; events --explain: no such event
 
 
 class Format(StrEnum):
@@ -68,26 +91,77 @@ def code(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            help="Files or folders (.txt .jsonl .html .gz), or - for JSON Lines on stdin."
+            help="Files or folders (.txt .jsonl .html .warc .gz), or - for JSON Lines on stdin."
         ),
     ],
     db: DbOption = DEFAULT_DB,
     batch_size: Annotated[int, typer.Option(help="Articles per batch.", min=1)] = 20,
+    workers: Annotated[
+        int | None, typer.Option(help="Code on a local Dask cluster of N processes.", min=1)
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Code on an existing Dask cluster: its scheduler, tcp://HOST:PORT."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --workers or --scheduler: write a Parquet dataset (events by date) "
+            "to this folder instead of the store."
+        ),
+    ] = None,
+    max_article_chars: Annotated[
+        int, typer.Option(help="Skip an article longer than this (characters).", min=1)
+    ] = MAX_ARTICLE_CHARS,
+    max_sentence_chars: Annotated[
+        int, typer.Option(help="Leave a longer sentence uncoded, with a note (characters).", min=1)
+    ] = MAX_SENTENCE_CHARS,
+    max_batch_chars: Annotated[
+        int, typer.Option(help="Parse at most this much article text at once (characters).", min=1)
+    ] = MAX_BATCH_CHARS,
+    max_piece_chars: Annotated[
+        int, typer.Option(help="Parse a longer passage in pieces (characters).", min=1)
+    ] = MAX_PIECE_CHARS,
+    max_file_bytes: Annotated[
+        int, typer.Option(help="Skip a larger .txt or .html file or WARC page (bytes).", min=1)
+    ] = MAX_FILE_BYTES,
+    max_line_bytes: Annotated[
+        int, typer.Option(help="Skip a longer line of JSON Lines (bytes).", min=1)
+    ] = MAX_LINE_BYTES,
+    max_nesting: Annotated[
+        int, typer.Option(help="Skip JSON or HTML nested deeper than this.", min=1)
+    ] = MAX_NESTING,
 ) -> None:
-    """Code articles into events and store them."""
+    """Code articles into events and store them. Limits: see README, "Limits"."""
 
     def report_skip(item: Rejected) -> None:
         err.print(f"skipped {item.message()}", highlight=False, markup=False)
 
+    def report_note(message: str) -> None:
+        err.print(f"note {message}", highlight=False, markup=False)
+
+    config = PipelineConfig(
+        articles_per_batch=batch_size,
+        max_article_chars=max_article_chars,
+        max_sentence_chars=max_sentence_chars,
+        max_batch_chars=max_batch_chars,
+        max_piece_chars=max_piece_chars,
+        read=ReadLimits(max_file_bytes, max_line_bytes, max_nesting),
+    )
+    if workers or scheduler or output:
+        _code_on_cluster(inputs, db, config, workers, scheduler, output, report_skip, report_note)
+        return
     try:
-        coder = Coder.load(PipelineConfig(articles_per_batch=batch_size))
+        coder = Coder.load(config)
         with EventStore(db) as store, _progress() as bar:
             task = bar.add_task("coding", total=None)
 
             def report(summary: RunSummary) -> None:
                 bar.update(task, completed=summary.read, description=f"{summary.events} events")
 
-            summary = run(inputs, store, coder, report, report_skip, stdin=sys.stdin)
+            summary = run(
+                inputs, store, coder, report, report_skip, stdin=sys.stdin, on_note=report_note
+            )
     except CommuniqueError as error:
         raise _fail(error) from None
     err.print(
@@ -99,6 +173,73 @@ def code(
     )
     if summary.skipped:
         raise typer.Exit(EXIT_SKIPPED)
+
+
+def _code_on_cluster(
+    inputs: list[str],
+    db: Path,
+    config: PipelineConfig,
+    workers: int | None,
+    scheduler: str | None,
+    output: Path | None,
+    report_skip: Callable[[Rejected], None],
+    report_note: Callable[[str], None],
+) -> None:
+    if (workers is None) == (scheduler is None):
+        problem = "not both" if workers else "give --workers N or --scheduler tcp://HOST:PORT"
+        err.print(f"error: --workers or --scheduler: {problem}", highlight=False)
+        raise typer.Exit(EXIT_ERROR)
+    # Imported here: Dask takes a moment to import, and only this command needs it.
+    from communique import distributed
+
+    spec = distributed.ClusterSpec(workers, scheduler)
+    try:
+        with ExitStack() as stack:
+            if output is None:
+                store = stack.enter_context(EventStore(db))
+                destination: distributed.Destination = distributed.StoreDestination(store)
+                people = store.people
+            else:
+                destination = distributed.DatasetDestination(output)
+                people = functools.partial(_people_of, db)
+            client = stack.enter_context(distributed.connect(spec, config))
+            bar = stack.enter_context(_progress())
+            task = bar.add_task("coding", total=None)
+
+            def report(summary: RunSummary) -> None:
+                bar.update(task, completed=summary.read, description=f"{summary.events} events")
+
+            summary = distributed.code_on_cluster(
+                inputs,
+                client,
+                destination,
+                config,
+                people,
+                report,
+                report_skip,
+                sys.stdin,
+                report_note,
+            )
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    err.print(
+        f"{summary.read} articles read, {summary.coded} coded, "
+        f"{summary.already_stored} already stored, {len(summary.skipped)} skipped; "
+        f"{summary.events} events coded into {output or db} ({summary.batches} batches on "
+        f"{summary.workers} workers, {summary.resumed} of them finished before)",
+        highlight=False,
+        markup=False,
+    )
+    if summary.skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _people_of(db: Path) -> list[PersonEntry]:
+    """The people a store knows, if there is a store."""
+    if not db.exists():
+        return []
+    with EventStore(db, read_only=True) as store:
+        return store.people()
 
 
 def _progress() -> Progress:
@@ -127,8 +268,26 @@ def events(
         dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last date.")
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    merged: Annotated[
+        bool,
+        typer.Option(
+            "--merged", help="One row per event merged from all its reports, with its counts."
+        ),
+    ] = False,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            metavar="ID",
+            help="A merged event (its id, or a coded event's) with each report and why it "
+            "was merged.",
+        ),
+    ] = None,
 ) -> None:
-    """Print stored events."""
+    """Print stored events: as coded, one per sentence (the default), or merged."""
+    if merged and explain is not None:
+        err.print("error: give --merged or --explain, not both", highlight=False)
+        raise typer.Exit(EXIT_ERROR)
     where = EventFilter(
         source=source,
         target=target,
@@ -137,6 +296,9 @@ def events(
     )
     try:
         with EventStore(db, read_only=True) as store:
+            if merged or explain is not None:
+                _print_merged(store, db, where, explain, format)
+                return
             rows = store.events(where)
             if format is Format.jsonl:
                 for event in rows:
@@ -167,6 +329,155 @@ def _print_table(rows: list[StoredEvent]) -> None:
             event.trigger or "-",
         )
     out.print(table)
+
+
+def _print_merged(
+    store: EventStore, db: Path, where: EventFilter, explain: str | None, format: Format
+) -> None:
+    if not store.merged():
+        raise StoreError(
+            f"{db}: no merged events in a store coded before merging: "
+            f"run `communique recode --db {db}` to merge its reports"
+        )
+    unmerged = store.unmerged_articles()
+    if unmerged:
+        err.print(
+            f"note: {unmerged} articles coded before merging are left out: "
+            f"run `communique recode --db {db}` to merge them",
+            highlight=False,
+            markup=False,
+        )
+    if explain is not None:
+        found = store.explain(explain)
+        if found is None:
+            err.print(f"error: {db}: no event {explain!r}", highlight=False, markup=False)
+            raise typer.Exit(EXIT_NOT_FOUND)
+        if format is Format.jsonl:
+            out.out(json.dumps(explanation_record(found), ensure_ascii=False), highlight=False)
+        elif format is Format.csv:
+            writer = csv.writer(sys.stdout)
+            writer.writerow(("cluster_id", *_MEMBER_CSV_COLUMNS))
+            writer.writerows((found.cluster.id, *row) for row in _member_rows(found))
+        else:
+            _print_explanation(found)
+        return
+    clusters = store.clusters(where)
+    if format is Format.jsonl:
+        for cluster in clusters:
+            out.out(json.dumps(cluster_record(cluster), ensure_ascii=False), highlight=False)
+    elif format is Format.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(MERGED_CSV_COLUMNS)
+        writer.writerows(merged_csv_row(cluster) for cluster in clusters)
+    else:
+        rows = list(clusters)
+        table = Table(
+            title=f"{len(rows)} merged events",
+            caption="reports: mentions/articles/sources",
+        )
+        for column in ("id", "date", "source", "event", "target", "place", "reports", "conf."):
+            wrap = column in ("source", "target", "place", "event")
+            table.add_column(column, overflow="fold", no_wrap=not wrap)
+        for cluster in rows:
+            counts = cluster.counts
+            table.add_row(
+                str(cluster.id),
+                _dates(cluster.date_first, cluster.date_last),
+                escape(_party_cell(cluster.source)),
+                f"{cluster.cameo} {cluster.plover or ''}\n{cluster.goldstein:+.1f}",
+                escape(_party_cell(cluster.target)),
+                escape(cluster.place.name if cluster.place else "-"),
+                f"{counts.mentions}/{counts.articles}/{counts.sources}",
+                f"{counts.confidence:.2f}",
+            )
+        out.print(table)
+
+
+_MEMBER_CSV_COLUMNS = (
+    "event_id",
+    "article_id",
+    "outlet",
+    "published",
+    "sentence_index",
+    "sentence",
+    "span_start",
+    "span_end",
+    "reasons",
+)
+
+
+def _member_rows(found: Explanation) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for member in found.members:
+        mention = member.mention
+        rows.append(
+            [
+                mention.event_id,
+                mention.article_id,
+                mention.outlet,
+                _day(mention.seen),
+                mention.sentence_index,
+                mention.sentence,
+                *mention.span,
+                "; ".join(member.reasons),
+            ]
+        )
+    return rows
+
+
+def _print_explanation(found: Explanation) -> None:
+    # One block per report, not a table: sentences and reasons must stay readable.
+    cluster, counts = found.cluster, found.cluster.counts
+    out.print(
+        f"merged event {cluster.id}: {_party_text(cluster.source)} {cluster.cameo} "
+        f"{cluster.plover or ''} {_party_text(cluster.target)}, "
+        f"{_dates(cluster.date_first, cluster.date_last).replace(chr(10), ' to ')}"
+        f"{', ' + cluster.place.name if cluster.place else ''}",
+        highlight=False,
+        markup=False,
+    )
+    out.print(
+        f"{counts.mentions} mentions in {counts.articles} articles from {counts.sources} "
+        f"sources ({counts.independent} independent), confidence {counts.confidence:.3f}, "
+        f"seen {_day(counts.first_seen)} to {_day(counts.last_seen)}",
+        highlight=False,
+        markup=False,
+    )
+    for number, member in enumerate(found.members, start=1):
+        mention, copy = member.mention, member.copy
+        asked = "  <- asked" if mention.event_id == found.asked else ""
+        out.print(
+            f"\n{number}. event {mention.event_id}{asked}\n"
+            f"   article {mention.article_id} ({mention.outlet}, "
+            f"published {_day(mention.seen)}), sentence {mention.sentence_index}, "
+            f"span {mention.span[0]}-{mention.span[1]}",
+            highlight=False,
+            markup=False,
+        )
+        if copy is not None and copy.copy_of is not None:
+            how = "exact copy" if copy.exact else f"near-duplicate ({copy.similarity:.2f})"
+            out.print(f"   {how} of article {copy.copy_of}", highlight=False, markup=False)
+        out.print(f"   “{mention.sentence}”", highlight=False, markup=False)
+        for reason in member.reasons:
+            out.print(f"   - {reason}", highlight=False, markup=False)
+
+
+def _party_cell(party: Party | None) -> str:
+    if party is None:
+        return "-"
+    return f"{party.code}\n{party.name}" if party.name else party.code
+
+
+def _party_text(party: Party | None) -> str:
+    if party is None:
+        return "-"
+    return f"{party.code} ({party.name})" if party.name else party.code
+
+
+def _dates(first: dt.date | None, last: dt.date | None) -> str:
+    if first is None or last is None:
+        return "-"
+    return first.isoformat() if first == last else f"{first.isoformat()}\n{last.isoformat()}"
 
 
 def _actor_cell(actor: ActorView | None) -> str:
@@ -697,6 +1008,127 @@ def import_gdelt(
     )
     if skipped:
         raise typer.Exit(EXIT_SKIPPED)
+
+
+# -- the web interface and plots ---------------------------------------------------------
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; only this machine by default.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option(help="An origin whose pages may read the API (repeatable); default: none."),
+    ] = None,
+) -> None:
+    """Serve the store read-only: web pages and a REST API (schema at /api/openapi.json)."""
+    import uvicorn
+
+    from communique.web import WebSettings, create_app
+
+    try:
+        store = EventStore(db, read_only=True)
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    settings = WebSettings(cors_origins=tuple(cors_origin or ()))
+    err.print(
+        f"serving {db} read-only at http://{host}:{port}/ (Ctrl-C stops)",
+        highlight=False,
+        markup=False,
+    )
+    try:
+        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
+    finally:
+        store.close()
+
+
+plot = typer.Typer(
+    help="Charts as image files: PNG, SVG or PDF by the file's suffix.", no_args_is_help=True
+)
+app.add_typer(plot, name="plot")
+
+OutputOption = Annotated[Path, typer.Option("--output", "-o", help="The image file to write.")]
+IntervalOption = Annotated[str, typer.Option(help="day, week or month.")]
+SinceOption = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="First date.")]
+UntilOption = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last date.")]
+
+
+@plot.command("dyad")
+def plot_dyad(
+    a: Annotated[str, typer.Argument(help="An actor code or prefix (CHN).")],
+    b: Annotated[str, typer.Argument(help="The other actor code or prefix (PER).")],
+    output: OutputOption,
+    db: DbOption = DEFAULT_DB,
+    interval: IntervalOption = "month",
+    since: SinceOption = None,
+    until: UntilOption = None,
+) -> None:
+    """Cooperation and conflict between two actors over time, and their mean Goldstein."""
+    from communique import plot as plots
+
+    try:
+        with EventStore(db, read_only=True) as store:
+            count = plots.plot_dyad(
+                store, a, b, output, _interval(interval), _day_of(since), _day_of(until)
+            )
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    _report_plot(count, output, f"between {a} and {b} in {db}")
+
+
+@plot.command("timeline")
+def plot_timeline(
+    output: OutputOption,
+    db: DbOption = DEFAULT_DB,
+    actor: Annotated[str | None, typer.Option(help="Actor code or prefix, either side.")] = None,
+    source: Annotated[str | None, typer.Option(help="Source actor code or prefix.")] = None,
+    target: Annotated[str | None, typer.Option(help="Target actor code or prefix.")] = None,
+    cameo: Annotated[str | None, typer.Option(help="CAMEO code or root (04).")] = None,
+    interval: IntervalOption = "month",
+    since: SinceOption = None,
+    until: UntilOption = None,
+    title: Annotated[str | None, typer.Option(help="The chart's title.")] = None,
+) -> None:
+    """Events over time, stacked by QuadClass, under the filters given."""
+    from communique import plot as plots
+    from communique.store.queries import EventQuery
+
+    try:
+        query = EventQuery(
+            actor=actor,
+            source=source,
+            target=target,
+            cameo=cameo,
+            since=_day_of(since),
+            until=_day_of(until),
+        )
+        with EventStore(db, read_only=True) as store:
+            count = plots.plot_timeline(store, query, output, _interval(interval), title)
+    except CommuniqueError as error:
+        raise _fail(error) from None
+    _report_plot(count, output, f"matching in {db}")
+
+
+def _interval(name: str) -> Interval:
+    try:
+        return Interval(name)
+    except ValueError:
+        raise QueryError(f"interval: {name!r} is not day, week or month") from None
+
+
+def _day_of(moment: dt.datetime | None) -> dt.date | None:
+    return moment.date() if moment else None
+
+
+def _report_plot(count: int, output: Path, what: str) -> None:
+    if count == 0:
+        err.print(f"no dated events {what}: nothing plotted", highlight=False, markup=False)
+        raise typer.Exit(EXIT_NOT_FOUND)
+    err.print(f"{count} events plotted to {output}", highlight=False, markup=False)
 
 
 def main() -> None:

@@ -33,3 +33,11 @@ class ModelError(CommuniqueError):
 
 class StoreError(CommuniqueError):
     """The event store cannot be opened or written."""
+
+
+class QueryError(CommuniqueError):
+    """A question asked of the store is malformed: an unknown QuadClass, dates out of order."""
+
+
+class ClusterError(CommuniqueError):
+    """A distributed run cannot reach its Dask cluster, or cannot go on with it."""

@@ -7,8 +7,11 @@ store. ``run`` feeds it from the readers and writes each coded article to the st
 distributed run ships the same function to its workers.
 
 People learned across articles (the actor registry) reach ``code_batch`` as a
-``PersonDirectory`` held in memory: ``run`` loads it from the store once, and adds to it what
-each stored article taught, so later batches of the same run know those people too.
+``PersonDirectory`` held in memory: ``run`` loads it from the store once, at its start, and
+codes every batch against that same registry. What an article teaches is stored with it and
+known from the next run on. So the batches of a run can be coded in any order, by any number
+of workers, with the same result (``distributed.py``). The batches themselves must stay the
+same: spaCy's parse of a text can change with the texts batched with it.
 """
 
 from __future__ import annotations
@@ -31,8 +34,18 @@ from communique.clean import clean
 from communique.coding.coder import Coding, SentenceCoder
 from communique.coding.ontology import Ontology, default_ontology
 from communique.coding.patterns import Patterns, default_patterns
+from communique.limits import (
+    MAX_ARTICLE_CHARS,
+    MAX_BATCH_CHARS,
+    MAX_PIECE_CHARS,
+    MAX_SENTENCE_CHARS,
+    ReadLimits,
+    parse_pieces,
+    within_chars,
+)
 from communique.quotes import QuoteFinder, SpeechVerbs, quote_of
 from communique.readers import read_inputs
+from communique.readers.decode import LONE_SURROGATE
 from communique.records import (
     Article,
     CleanArticle,
@@ -53,11 +66,16 @@ from communique.where import PlaceGazetteer, default_places, event_place
 
 @dataclass(frozen=True, slots=True)
 class PipelineConfig:
-    """How a run codes: the model and batching, and the largest article it accepts."""
+    """How a run codes: the model and batching, and the limits of what it takes in (see
+    ``limits.py``; README, "Limits")."""
 
     annotate: AnnotateConfig = field(default_factory=AnnotateConfig)
     articles_per_batch: int = 20
-    max_article_chars: int = 1_000_000
+    max_article_chars: int = MAX_ARTICLE_CHARS  # a longer article is skipped
+    max_sentence_chars: int = MAX_SENTENCE_CHARS  # a longer sentence is not coded, with a note
+    max_batch_chars: int = MAX_BATCH_CHARS  # of text parsed at once, and coded at once
+    max_piece_chars: int = MAX_PIECE_CHARS  # of text given to the parser at once
+    read: ReadLimits = field(default_factory=ReadLimits)
 
 
 @dataclass(frozen=True)
@@ -115,7 +133,18 @@ def code_batch(
 ) -> list[CodedArticle | Rejected]:
     """Code a batch of articles. Each comes back coded, or rejected with its reason.
     ``directory`` names the people known from other articles; without one, the leaders
-    that ship with the package."""
+    that ship with the package. The articles are coded in runs of at most
+    ``max_batch_chars`` characters, whose parses are held at once: memory stays bounded
+    whatever the batch."""
+    results: list[CodedArticle | Rejected] = []
+    for run_of_articles in within_chars(articles, coder.config.max_batch_chars):
+        results.extend(_code_articles(run_of_articles, coder, directory))
+    return results
+
+
+def _code_articles(
+    articles: Sequence[Article], coder: Coder, directory: PersonDirectory | None
+) -> list[CodedArticle | Rejected]:
     results: list[CodedArticle | Rejected | None] = [None] * len(articles)
     cleaned: list[tuple[int, CleanArticle]] = []
     for index, article in enumerate(articles):
@@ -124,28 +153,58 @@ def code_batch(
             limit = coder.config.max_article_chars
             results[index] = Rejected(article.origin, f"article longer than {limit} characters")
             continue
+        if field_name := _not_unicode(article):
+            # No reader gives one; a library caller may, and neither spaCy nor the store
+            # takes it.
+            results[index] = Rejected(article.origin, f"{field_name} holds a lone surrogate")
+            continue
         cleaned.append((index, clean(article)))
     # 2. annotate: the kept passages of the batch through spaCy at once, skipping those
     #    without a single trigger word or verb of saying: they can hold no event and no
     #    quote, and parsing is the cost. Those are only tokenised, to learn the titled
-    #    people they introduce.
+    #    people they introduce. A run of text longer than a sentence may be is not parsed,
+    #    and a long passage is parsed in pieces (limits.py).
     docs: dict[int, list[tuple[Passage, Doc]]] = {i: [] for i, _ in cleaned}
+    notes: dict[int, list[str]] = {i: [] for i, _ in cleaned}
     to_parse: list[tuple[str, tuple[int, Passage]]] = []
+    config = coder.config
     for i, clean_article in cleaned:
-        for passage in clean_article.passages:
-            text = passage.text
-            if coder.patterns.may_hold_event(text) or coder.speech.may_hold_quote(text):
-                to_parse.append((text, (i, passage)))
-            else:
-                docs[i].append((passage, coder.nlp.make_doc(passage.text)))
-    for doc, (i, passage) in annotate(coder.nlp, to_parse, coder.config.annotate):
+        for whole in clean_article.passages:
+            pieces = parse_pieces(whole.text, config.max_sentence_chars, config.max_piece_chars)
+            notes[i].extend(
+                _too_long(whole.start + start, whole.start + end, config.max_sentence_chars)
+                for start, end in pieces.too_long
+            )
+            for start, end in pieces.parse:
+                passage = Passage(whole.text[start:end], whole.start + start)
+                text = passage.text
+                if coder.patterns.may_hold_event(text) or coder.speech.may_hold_quote(text):
+                    to_parse.append((text, (i, passage)))
+                else:
+                    docs[i].append((passage, coder.nlp.make_doc(passage.text)))
+    for doc, (i, passage) in annotate(coder.nlp, to_parse, config.annotate, config.max_batch_chars):
         docs[i].append((passage, doc))
     for pairs in docs.values():
         pairs.sort(key=lambda pair: pair[0].start)
     # 3-6. actors, quotes, events, their context, one article at a time, in reading order.
     for index, clean_article in cleaned:
-        results[index] = _code_article(clean_article, docs[index], coder, directory or coder.people)
+        results[index] = _code_article(
+            clean_article, docs[index], coder, directory or coder.people, notes[index]
+        )
     return [r for r in results if r is not None]
+
+
+def _not_unicode(article: Article) -> str | None:
+    """The first text field of the article that holds a lone surrogate, if any."""
+    for name in ("text", "title", "id", "url", "source"):
+        value = getattr(article, name)
+        if value and not value.isascii() and LONE_SURROGATE.search(value):
+            return name
+    return None
+
+
+def _too_long(start: int, end: int, limit: int) -> str:
+    return f"sentence at characters {start}-{end} longer than {limit} characters: not coded"
 
 
 def _code_article(
@@ -153,6 +212,7 @@ def _code_article(
     docs: list[tuple[Passage, Doc]],
     coder: Coder,
     directory: PersonDirectory | None,
+    notes: list[str],
 ) -> CodedArticle:
     # People are resolved as of the article's date: roles change.
     actors = ArticleActors(coder.gazetteer, coder.sectors, directory, article.reference_date)
@@ -168,6 +228,12 @@ def _code_article(
             continue
         for span in doc.sents:
             start = passage.start + span.start_char
+            if len(span.text) > coder.config.max_sentence_chars:
+                # Coding a sentence costs more than linear time in its length.
+                notes.append(
+                    _too_long(start, start + len(span.text), coder.config.max_sentence_chars)
+                )
+                continue
             sentence = Sentence(len(sentences), span.text, (start, start + len(span.text)))
             sentences.append(sentence)
             # 3. actors: remember who the sentence names, for later short forms.
@@ -187,13 +253,15 @@ def _code_article(
                     event.date.date.isoformat() if event.date else None,
                 )
                 events.setdefault(key, event)
-    # 6. the article's own themes and tone, over all its kept text.
-    texts = [passage.text for passage in article.passages]
+    # 6. the article's own themes and tone, over all its kept text but the runs too long to
+    #    be sentences (VADER, too, takes more than linear time), a long passage as its pieces.
+    texts = [passage.text for passage, _ in docs]
     return CodedArticle(
         article,
         tuple(sentences),
         tuple(mentions),
         tuple(events.values()),
+        notes=tuple(notes),
         sightings=actors.sightings,
         quotes=tuple(quotes),
         themes=coder.themes.ranked(texts),
@@ -274,11 +342,14 @@ def run(
     on_progress: Progress | None = None,
     on_skip: Callable[[Rejected], None] | None = None,
     stdin: TextIO | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> RunSummary:
-    """Read, code and store everything in ``inputs``; bad inputs are skipped, not fatal."""
+    """Read, code and store everything in ``inputs``; bad inputs are skipped, not fatal.
+    ``on_note`` hears "origin: note" for what was left out of a coded article."""
     summary = RunSummary()
     registry = PersonRegistry([*coder.people.entries(), *store.people()])
-    for batch in _batches(read_inputs(inputs, stdin=stdin), coder.config.articles_per_batch):
+    articles = read_inputs(inputs, stdin=stdin, limits=coder.config.read)
+    for batch in batches(articles, coder.config.articles_per_batch):
         fresh: list[Article] = []
         fresh_ids: set[str] = set()
         for item in batch:
@@ -299,10 +370,10 @@ def run(
                 if on_skip:
                     on_skip(result)
                 continue
-            if store.add(result):
-                # The people it introduced are known to the articles coded after it.
-                article = result.article
-                registry.learn(result.sightings, article.reference_date, article.article.id)
+            store.add(result)
+            if on_note:
+                for note in result.notes:
+                    on_note(f"{result.article.article.origin}: {note}")
             summary.coded += 1
             summary.events += len(result.events)
         if on_progress:
@@ -310,7 +381,8 @@ def run(
     return summary
 
 
-def _batches(items: Iterator[Article | Rejected], size: int) -> Iterator[list[Article | Rejected]]:
+def batches(items: Iterator[Article | Rejected], size: int) -> Iterator[list[Article | Rejected]]:
+    """The items in lists of ``size``, in input order: the batches of a run."""
     batch: list[Article | Rejected] = []
     for item in items:
         batch.append(item)

@@ -22,7 +22,8 @@ class Article:
     published: dt.date | None = None
     url: str | None = None
     source: str | None = None
-    origin: str = ""  # where it was read: "path" or "path:line"
+    origin: str = ""  # where it was read: "path", "path:line" or "path@offset" (WARC)
+    captured: dt.datetime | None = None  # when a crawler fetched it (WARC-Date), UTC
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ first day of that period.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -139,13 +140,18 @@ def resolve_date(phrase: str, reference: dt.date, future: bool = False) -> Event
     words = [w for w in words if w]
     if not words:
         return None
-    found = (
-        _ago(words, reference)
-        or _calendar(words, reference, future)
-        or _weekday(words, reference, future)
-        or _day_word(words, reference)
-        or _period(words, reference)
-    )
+    try:
+        found = (
+            _ago(words, reference)
+            or _calendar(words, reference, future)
+            or _weekday(words, reference, future)
+            or _day_word(words, reference)
+            or _period(words, reference)
+        )
+    except (ValueError, OverflowError):
+        # Beyond the years 1-9999 (a reference day of 9999-12-31 and "tomorrow", "5000
+        # years ago") lies no date we can store.
+        return None
     return EventDate(found[0], found[1], "sentence") if found else None
 
 
@@ -241,9 +247,6 @@ def _calendar(words: list[str], reference: dt.date, future: bool) -> Resolved:
 
 
 def _date(year: int, month: int, day: int) -> dt.date:
+    """Raises ValueError for a year outside 1-9999."""
     # "February 30" is a typo of some day in February: the month's last day is nearest.
-    while True:
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            day -= 1
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))

@@ -6,6 +6,7 @@ own origin), so no reader ever raises on bad input.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import gzip
 import hashlib
@@ -17,6 +18,10 @@ from pathlib import Path
 # ISO dates as "YYYY-MM-DD", optionally followed by a time ("T09:21:00Z", " 09:21").
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=$|[T ])")
 BOM = "\ufeff"
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+# Codecs that turn bytes into text but are no charset a page is written in.
+NOT_CHARSETS = frozenset({"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined"})
 
 
 class BadInput(Exception):
@@ -37,13 +42,17 @@ def open_binary(path: Path) -> gzip.GzipFile | io.BufferedReader:
         raise reading_error(err) from None
 
 
-def read_raw(path: Path) -> bytes:
-    """Read a whole file's bytes, gunzipped for ``.gz``; raise BadInput if it cannot be read."""
+def read_raw(path: Path, max_bytes: int) -> bytes:
+    """Read a whole file's bytes, gunzipped for ``.gz``; raise BadInput if it cannot be read
+    or holds more than ``max_bytes`` (never reading more than one byte past them)."""
     with open_binary(path) as stream:
         try:
-            return stream.read()
+            data = stream.read(max_bytes + 1)
         except (OSError, EOFError, zlib.error) as err:
             raise reading_error(err) from None
+    if len(data) > max_bytes:
+        raise BadInput(f"file larger than {max_bytes} bytes")
+    return data
 
 
 def reading_error(err: OSError | EOFError | zlib.error) -> BadInput:
@@ -73,27 +82,54 @@ def decode_text(data: bytes) -> str:
     return text
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, max_bytes: int) -> str:
     """Read, gunzip if needed, and decode one whole file as text."""
-    return decode_text(read_raw(path))
+    return decode_text(read_raw(path, max_bytes))
+
+
+def without_lone_surrogates(value: str) -> str:
+    """JSON can escape half of a UTF-16 pair ("\\ud83d" of an emoji cut in two), and Python
+    then holds a lone surrogate, which no file or database takes. Each becomes U+FFFD, one
+    character for one, so offsets into the text stay right."""
+    return value if value.isascii() else LONE_SURROGATE.sub(REPLACEMENT, value)
+
+
+def charset_codec(name: str) -> str | None:
+    """Python's name for the charset a page or server names, or None when Python knows no
+    codec by that name or its codec is no charset ("base64", "idna", "unicode_escape")."""
+    try:
+        codec = codecs.lookup(name)
+    except LookupError:
+        return None
+    if not codec._is_text_encoding or codec.name in NOT_CHARSETS:
+        return None
+    return codec.name
 
 
 def parse_date(value: str) -> dt.date:
     """The date part of an ISO date or datetime string; raise BadInput when it is not one."""
     match = ISO_DATE.match(value.strip())
     if match is None:
-        raise BadInput(f"not an ISO date {value!r}")
+        raise BadInput(f"not an ISO date {quoted(value)}")
     year, month, day = (int(group) for group in match.groups())
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise BadInput(f"impossible date {value!r}") from None
+        raise BadInput(f"impossible date {quoted(value)}") from None
+
+
+def quoted(value: str, width: int = 40) -> str:
+    """A value as a reason shows it: quoted, and cut short, so a reason stays one short line."""
+    if len(value) <= width:
+        return repr(value)
+    return f"{value[:width]!r}... ({len(value)} characters)"
 
 
 def article_id(own_id: str | None, title: str | None, text: str) -> str:
     """The record's own id, else a content hash, so the same article always gets the same id."""
     if own_id is not None and own_id.strip():
         return own_id.strip()
-    # U+001F (unit separator) keeps "ab"+"c" and "a"+"bc" apart.
-    content = f"{title or ''}\x1f{text}".encode()
+    # U+001F (unit separator) keeps "ab"+"c" and "a"+"bc" apart; a lone surrogate (no reader
+    # gives one, a library caller may) is hashed as its code point, not refused.
+    content = f"{title or ''}\x1f{text}".encode("utf-8", "surrogatepass")
     return hashlib.sha256(content).hexdigest()[:16]

@@ -7,7 +7,6 @@ cleaner sees the same paragraph structure as in a text file. That joined text is
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import logging
 import re
@@ -17,8 +16,18 @@ from typing import Any
 
 import trafilatura
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
-from communique.readers.decode import BadInput, article_id, decode_text, parse_date, read_raw
+from communique.limits import DEFAULT_READ_LIMITS, ReadLimits
+from communique.readers.decode import (
+    BadInput,
+    article_id,
+    charset_codec,
+    decode_text,
+    parse_date,
+    read_raw,
+    without_lone_surrogates,
+)
 from communique.records import Article, Rejected
 
 # The page's own date only: its meta tags, JSON-LD, URL and time elements ("original_date"
@@ -33,20 +42,35 @@ CHARSET_WINDOW = 4096
 LOGGER = logging.getLogger(__name__)
 
 
-def read_html_file(path: Path, origin: str) -> Iterator[Article | Rejected]:
+def read_html_file(
+    path: Path, origin: str, limits: ReadLimits = DEFAULT_READ_LIMITS
+) -> Iterator[Article | Rejected]:
     """Yield the one article of a (gzipped) HTML page, or why none could be found."""
     try:
-        page = _decode_page(read_raw(path))
+        page = _decode_page(read_raw(path, limits.max_file_bytes))
     except BadInput as bad:
         yield Rejected(origin, bad.reason)
         return
-    yield parse_html(page, origin)
+    yield parse_html(page, origin, limits)
 
 
-def parse_html(page: str, origin: str) -> Article | Rejected:
+def parse_html(
+    page: str, origin: str, limits: ReadLimits = DEFAULT_READ_LIMITS
+) -> Article | Rejected:
     """Extract the article from a decoded page."""
+    # A charset can spell half a UTF-16 pair (UTF-7's "+2AA-"), which no store takes.
+    page = without_lone_surrogates(page)
+    if len(page) > limits.max_file_bytes:
+        return Rejected(origin, f"page larger than {limits.max_file_bytes} characters")
+    # Parsed here (as trafilatura would) to see how deep it nests: lxml silently drops what
+    # lies deeper than 256 elements, and trafilatura walks the tree recursively.
+    tree = load_html(page)
+    if tree is None:
+        return Rejected(origin, "no article text found")
+    if _nests_deeper(tree, limits.max_nesting):
+        return Rejected(origin, f"HTML nested deeper than {limits.max_nesting} elements")
     document = trafilatura.bare_extraction(
-        page,
+        tree,
         with_metadata=True,
         include_comments=False,
         date_extraction_params={**DATE_PARAMS, "max_date": dt.date.today().isoformat()},
@@ -81,6 +105,17 @@ def _published(value: str | None, origin: str) -> dt.date | None:
         return None
 
 
+def _nests_deeper(tree: Any, limit: int) -> bool:
+    """Whether elements nest more than ``limit`` deep, walked without recursion."""
+    stack = [(tree, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in element)
+    return False
+
+
 def _decode_page(data: bytes) -> str:
     """UTF-8 as everywhere else, unless the page itself declares another charset."""
     try:
@@ -90,17 +125,17 @@ def _decode_page(data: bytes) -> str:
         if not bad.reason.startswith("not valid UTF-8") or charset is None:
             raise
     try:
-        return data.decode(charset)
+        page = data.decode(charset)
     except UnicodeDecodeError as err:
         raise BadInput(f"not valid {charset} (byte {err.start})") from None
+    except (UnicodeError, LookupError):  # a codec that does not decode as a charset does
+        raise BadInput(f"not valid {charset}") from None
+    return page
 
 
 def _declared_charset(data: bytes) -> str | None:
     match = DECLARED_CHARSET.search(data[:CHARSET_WINDOW])
     if match is None:
         return None
-    try:
-        name = codecs.lookup(match.group(1).decode("ascii")).name
-    except LookupError:
-        return None
+    name = charset_codec(match.group(1).decode("ascii"))
     return None if name == "utf-8" else name

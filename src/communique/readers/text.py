@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from communique.readers.decode import BadInput, article_id, parse_date, read_text
+from communique.limits import DEFAULT_READ_LIMITS, ReadLimits
+from communique.readers.decode import BadInput, article_id, parse_date, quoted, read_text
 from communique.records import Article, Rejected
 
 # "date 2024-06-29 Title"; the date must start with a digit, so that a plain title which
@@ -21,10 +22,12 @@ FIRST_LINE = re.compile(r"(?:[ \t\r]*\n)*(?P<line>[^\n]*)(?:\n|$)")
 LEADING_BLANK_LINES = re.compile(r"(?:[ \t\r]*\n)*")
 
 
-def read_text_file(path: Path, origin: str) -> Iterator[Article | Rejected]:
+def read_text_file(
+    path: Path, origin: str, limits: ReadLimits = DEFAULT_READ_LIMITS
+) -> Iterator[Article | Rejected]:
     """Yield the one article in a text file (gzipped or not), or why it cannot be read."""
     try:
-        text = read_text(path)
+        text = read_text(path, limits.max_file_bytes)
     except BadInput as bad:
         yield Rejected(origin, bad.reason)
         return
@@ -45,7 +48,9 @@ def parse_text(text: str, origin: str) -> Article | Rejected:
     try:
         published = parse_date(header.group("date"))
     except BadInput:
-        return Rejected(f"{origin}:{line_number}", f"impossible date {header.group('date')!r}")
+        return Rejected(
+            f"{origin}:{line_number}", f"impossible date {quoted(header.group('date'))}"
+        )
     return _article(origin, header.group("title") or None, body, published)
 
 

@@ -24,9 +24,12 @@ from communique.actors.registry import (
     person_key,
     sighted,
 )
+from communique.cluster import Cluster, ClusterConfig
+from communique.dedupe import DedupeConfig
 from communique.errors import StoreError
 from communique.records import Article, CodedArticle, Event, Mention, Quote
 from communique.store.formats import GdeltRow, GdeltSchema, gdelt_line
+from communique.store.merging import ArticleCopy, Explanation, MergeTables
 
 # 2: the people of the actor registry; 3: argument phrases of events; 4: each event's and
 # article's context: quotes (a table), themes, tone, a place's region and precision.
@@ -48,7 +51,8 @@ CREATE TABLE IF NOT EXISTS articles (
     sentences INTEGER,
     coded_at TIMESTAMP,
     themes VARCHAR[],
-    tone DOUBLE
+    tone DOUBLE,
+    captured TIMESTAMP
 );
 CREATE TABLE IF NOT EXISTS mentions (
     article_id VARCHAR,
@@ -152,12 +156,15 @@ ALTER TABLE events ADD COLUMN IF NOT EXISTS themes VARCHAR[];
 ALTER TABLE events ADD COLUMN IF NOT EXISTS tone DOUBLE;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS themes VARCHAR[];
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS tone DOUBLE;
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS captured TIMESTAMP;
 """
 
 _ARTICLE_INSERT = (
     "id, origin, url, source, title, published, dateline_place, dateline_date, agency, text, "
-    "sentences, coded_at, themes, tone"
+    "sentences, coded_at, themes, tone, captured"
 )
+# The values of one article row: coded_at is the time it is written.
+_ARTICLE_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?)"
 _QUOTE_COLUMNS = (
     "id, article_id, sentence_index, "
     "speaker_code, speaker_country, speaker_sector, speaker_kind, speaker_name, speaker_role, "
@@ -317,7 +324,13 @@ class GdeltImport:
 class EventStore:
     """A DuckDB file holding articles, actor mentions and events."""
 
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        read_only: bool = False,
+        clustering: ClusterConfig | None = None,
+        dedupe: DedupeConfig | None = None,
+    ) -> None:
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such store (run `communique code` first)")
@@ -325,9 +338,12 @@ class EventStore:
             self._db = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as error:
             raise StoreError(f"{self.path}: cannot open the store: {error}") from None
+        # Copies of articles and events merged from their mentions (store/merging.py).
+        self._merging = MergeTables(self._db, clustering, dedupe)
         if not read_only:
             self._db.execute(_SCHEMA)
             self._db.execute(_MIGRATIONS)
+            self._merging.create()
             self._db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )
@@ -350,32 +366,17 @@ class EventStore:
     def add(self, coded: CodedArticle) -> bool:
         """Store an article with its mentions and events; False if it was already there."""
         article = coded.article.article
-        dateline = coded.article.dateline
         try:
             self._db.execute("BEGIN TRANSACTION")
             if self.has_article(article.id):
                 self._db.execute("ROLLBACK")
                 return False
             self._db.execute(
-                f"INSERT INTO articles ({_ARTICLE_INSERT}) VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)",
-                [
-                    article.id,
-                    article.origin,
-                    article.url,
-                    article.source,
-                    article.title,
-                    article.published,
-                    dateline.place if dateline else None,
-                    dateline.date if dateline else None,
-                    dateline.agency if dateline else None,
-                    article.text,
-                    len(coded.sentences),
-                    list(coded.themes),
-                    coded.tone,
-                ],
+                f"INSERT INTO articles ({_ARTICLE_INSERT}) VALUES {_ARTICLE_VALUES}",
+                _article_row(coded),
             )
             self._put_coding(coded, fresh=True)
+            self._merging.add(coded)
             when = coded.article.reference_date
             for sighting in coded.sightings:
                 known = self._person(person_key(sighting.actor))
@@ -502,13 +503,36 @@ class EventStore:
         transaction; ``fresh``: the article is new, and has none to replace."""
         if not fresh:
             self._db.execute("DELETE FROM quotes WHERE article_id = ?", [article_id])
-        if quotes:
-            # One statement for all rows: DuckDB takes many rows far faster than row by row.
-            row = "(" + ", ".join("?" * len(_QUOTE_COLUMNS.split(","))) + ")"
-            self._db.execute(
-                f"INSERT INTO quotes ({_QUOTE_COLUMNS}) VALUES {', '.join([row] * len(quotes))}",
-                [value for quote in quotes for value in _quote_row(quote)],
-            )
+        self._insert("quotes", _QUOTE_COLUMNS, [_quote_row(quote) for quote in quotes])
+
+    # -- merged events (store/merging.py) -------------------------------------------------
+
+    def merged(self) -> bool:
+        """Whether the store has merged events: one written before merging, opened read-only,
+        has not (re-code it to merge its reports)."""
+        return self._merging.exists()
+
+    def clusters(self, where: EventFilter | None = None) -> Iterator[Cluster]:
+        """The events merged from their mentions, by first date."""
+        where = where or EventFilter()
+        if not self._merging.exists():
+            return iter(())
+        return self._merging.clusters(where.source, where.target, where.since, where.until)
+
+    def explain(self, ident: str) -> Explanation | None:
+        """A merged event, found by its id or by the id of one of its coded events, with all
+        its mentions and the reasons each was merged; None if there is no such id."""
+        return self._merging.explain(ident) if self._merging.exists() else None
+
+    def article_groups(self) -> list[list[ArticleCopy]]:
+        """The groups of copies of one article, each with its original first."""
+        return self._merging.article_groups() if self._merging.exists() else []
+
+    def unmerged_articles(self) -> int:
+        """How many articles with events are in no merged event (coded before merging)."""
+        if not self._merging.exists():
+            return self.counts()["articles"]
+        return self._merging.unmerged_articles()
 
     def counts(self) -> dict[str, int]:
         result = {}
@@ -568,18 +592,20 @@ class EventStore:
         if not fresh:
             self._db.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
             self._db.execute("DELETE FROM events WHERE article_id = ?", [article_id])
-        if coded.mentions:
-            self._db.executemany(
-                "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_mention_row(article_id, m) for m in coded.mentions],
-            )
-        if coded.events:
-            marks = ", ".join("?" * len(_EVENT_COLUMNS.split(",")))
-            self._db.executemany(
-                f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({marks})",
-                [_event_row(e) for e in coded.events],
-            )
+        self._insert("mentions", None, [_mention_row(article_id, m) for m in coded.mentions])
+        self._insert("events", _EVENT_COLUMNS, [_event_row(e) for e in coded.events])
         self._put_quotes(article_id, coded.quotes, fresh=fresh)
+
+    def _insert(self, table: str, columns: str | None, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert rows in one statement: DuckDB takes many rows far faster than row by row."""
+        if not rows:
+            return
+        row = "(" + ", ".join("?" * len(rows[0])) + ")"
+        named = f" ({columns})" if columns else ""
+        self._db.execute(
+            f"INSERT INTO {table}{named} VALUES {', '.join([row] * len(rows))}",
+            [value for values in rows for value in values],
+        )
 
     def replace(self, coded: CodedArticle) -> None:
         """Put a new coding of a stored article in place of its old one, in one transaction:
@@ -607,6 +633,7 @@ class EventStore:
                 ],
             )
             self._put_coding(coded, fresh=False)
+            self._merging.replace(coded)
             when = coded.article.reference_date
             new: set[PersonKey] = set()
             for sighting in coded.sightings:
@@ -723,6 +750,28 @@ class EventStore:
             "SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]
         ).fetchone()
         return row is not None
+
+
+def _article_row(coded: CodedArticle) -> list[Any]:
+    """The values of ``_ARTICLE_VALUES`` for a coded article."""
+    article = coded.article.article
+    dateline = coded.article.dateline
+    return [
+        article.id,
+        article.origin,
+        article.url,
+        article.source,
+        article.title,
+        article.published,
+        dateline.place if dateline else None,
+        dateline.date if dateline else None,
+        dateline.agency if dateline else None,
+        article.text,
+        len(coded.sentences),
+        list(coded.themes),
+        coded.tone,
+        article.captured,
+    ]
 
 
 def _mention_row(article_id: str, mention: Mention) -> list[Any]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from communique.cluster import Cluster, Party, Spot
 from communique.records import Event, Mention
 from communique.store.duckdb import ActorView, StoredEvent, StoredQuote
+from communique.store.merging import Explanation, Member
 
 CSV_COLUMNS = (
     "id",
@@ -209,4 +212,142 @@ def csv_row(event: StoredEvent) -> list[Any]:
         ";".join(event.themes),
         "" if event.tone is None else event.tone,
         event.quote_id or "",
+    ]
+
+
+# -- merged events -------------------------------------------------------------------------
+
+MERGED_CSV_COLUMNS = (
+    "id",
+    "date_first",
+    "date_last",
+    "source_code",
+    "source_name",
+    "target_code",
+    "target_name",
+    "cameo",
+    "plover",
+    "quad_class",
+    "goldstein",
+    "location_name",
+    "location_country",
+    "mentions",
+    "articles",
+    "sources",
+    "independent_sources",
+    "confidence",
+    "first_seen",
+    "last_seen",
+)
+
+
+def _day(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _party(party: Party | None) -> dict[str, Any] | None:
+    if party is None:
+        return None
+    return {"code": party.code, "country": party.country, "kind": party.kind, "name": party.name}
+
+
+def _spot(spot: Spot | None) -> dict[str, Any] | None:
+    if spot is None:
+        return None
+    return {
+        "name": spot.name,
+        "country": spot.country,
+        "precision": spot.precision,
+        "origin": spot.origin,
+    }
+
+
+def cluster_record(cluster: Cluster) -> dict[str, Any]:
+    """A merged event as JSON: what its reports say together, and how much they say it."""
+    counts = cluster.counts
+    return {
+        "id": cluster.id,
+        "date": _day(cluster.date_first),
+        "date_last": _day(cluster.date_last),
+        "source": _party(cluster.source),
+        "target": _party(cluster.target),
+        "cameo": cluster.cameo,
+        "plover": cluster.plover,
+        "quad_class": cluster.quad_class,
+        "goldstein": cluster.goldstein,
+        "location": _spot(cluster.place),
+        "mentions": counts.mentions,
+        "articles": counts.articles,
+        "sources": counts.sources,
+        "independent_sources": counts.independent,
+        "confidence": counts.confidence,
+        "first_seen": _day(counts.first_seen),
+        "last_seen": _day(counts.last_seen),
+    }
+
+
+def member_record(member: Member) -> dict[str, Any]:
+    """One mention of a merged event: the coded event, where it was said, and why it was
+    merged."""
+    mention, copy = member.mention, member.copy
+    return {
+        "event_id": mention.event_id,
+        "article_id": mention.article_id,
+        "outlet": mention.outlet,
+        "witness": mention.witness,
+        "published": _day(mention.seen),
+        "sentence_index": mention.sentence_index,
+        "sentence": mention.sentence,
+        "span": list(mention.span),
+        "date": _day(mention.date),
+        "source": _party(mention.source),
+        "target": _party(mention.target),
+        "cameo": mention.cameo,
+        "location": _spot(mention.place),
+        "confidence": mention.confidence,
+        "copy": None
+        if copy is None
+        else {
+            "group": copy.group_id,
+            "copy_of": copy.copy_of,
+            "exact": copy.exact,
+            "similarity": copy.similarity,
+            "original": copy.original,
+        },
+        "reasons": list(member.reasons),
+    }
+
+
+def explanation_record(explanation: Explanation) -> dict[str, Any]:
+    """A merged event with all its mentions, in the order they joined it."""
+    return {
+        **cluster_record(explanation.cluster),
+        "asked": explanation.asked,
+        "members": [member_record(m) for m in explanation.members],
+    }
+
+
+def merged_csv_row(cluster: Cluster) -> list[Any]:
+    source, target, place, counts = cluster.source, cluster.target, cluster.place, cluster.counts
+    return [
+        cluster.id,
+        _day(cluster.date_first) or "",
+        _day(cluster.date_last) or "",
+        source.code if source else "",
+        (source.name or "") if source else "",
+        target.code if target else "",
+        (target.name or "") if target else "",
+        cluster.cameo,
+        cluster.plover or "",
+        cluster.quad_class,
+        cluster.goldstein,
+        place.name if place else "",
+        (place.country or "") if place else "",
+        counts.mentions,
+        counts.articles,
+        counts.sources,
+        counts.independent,
+        counts.confidence,
+        _day(counts.first_seen) or "",
+        _day(counts.last_seen) or "",
     ]

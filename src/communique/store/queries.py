@@ -1,0 +1,563 @@
+"""Read-only questions asked of a store by the web interface and the plots: pages of events
+under filters, one event with its mentions, time series by QuadClass, dyads, the actor
+network, places and quotes.
+
+Every value a user gives reaches SQL as a parameter. The only text joined into SQL is this
+module's own: column lists, and the fragments an ``Order`` or ``Level`` picks from fixed maps.
+Each thread asks through a cursor of its own, so a server may answer requests in parallel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from communique.errors import QueryError
+from communique.store.duckdb import (
+    _ARTICLE_COLUMNS,
+    _EVENT_COLUMNS,
+    _QUOTE_COLUMNS,
+    EventStore,
+    StoredArticle,
+    StoredEvent,
+    StoredQuote,
+    _stored_article,
+    _stored_event,
+    _stored_quote,
+)
+
+# GDELT's QuadClass, which follows from the CAMEO root (coding/ontology.py).
+QUAD_CLASSES: dict[int, str] = {
+    1: "verbal cooperation",
+    2: "material cooperation",
+    3: "verbal conflict",
+    4: "material conflict",
+}
+
+# An actor code or prefix: a country (ISO 3166 alpha-3, IGO, or --- when unknown), sectors.
+ACTOR_CODE = re.compile(r"^[A-Za-z0-9-]{1,15}$")
+CAMEO_CODE = re.compile(r"^\d{2,4}$")
+PLOVER_TYPE = re.compile(r"^[A-Za-z_]{2,30}$")
+MAX_TEXT = 200  # characters of a text search
+
+
+class Interval(StrEnum):
+    """The period a time series counts by; weeks start on Monday."""
+
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+class Order(StrEnum):
+    """How a page of events is sorted."""
+
+    newest = "newest"
+    oldest = "oldest"
+    conflict = "conflict"  # the lowest Goldstein value first
+    cooperation = "cooperation"
+
+
+_ORDER_SQL = {
+    Order.newest: "date DESC NULLS LAST, id",
+    Order.oldest: "date NULLS LAST, id",
+    Order.conflict: "goldstein, date DESC NULLS LAST, id",
+    Order.cooperation: "goldstein DESC, date DESC NULLS LAST, id",
+}
+
+
+class Level(StrEnum):
+    """What a node of the actor network is: a country (the code's first three letters,
+    which also groups IGOs and unknown countries, ``---``) or a whole actor code."""
+
+    country = "country"
+    code = "code"
+
+
+_LEVEL_SQL = {
+    # The country column, read faster than a slice of every code; codes without one
+    # (IGO..., ---...) by their first three letters.
+    Level.country: (
+        "coalesce(source_country, left(source_code, 3))",
+        "coalesce(target_country, left(target_code, 3))",
+    ),
+    Level.code: ("source_code", "target_code"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EventQuery:
+    """Which events a question is about. Actor codes match exactly or as a prefix ("CHN"
+    matches "CHNGOV"); ``actor`` on either side, ``dyad`` in either direction; ``cameo`` a
+    code or its root ("04"); ``place`` a place name (any case) or a country code; ``text``
+    words in the sentence (any case)."""
+
+    actor: str | None = None
+    source: str | None = None
+    target: str | None = None
+    dyad: tuple[str, str] | None = None
+    cameo: str | None = None
+    plover: str | None = None
+    quad_classes: tuple[int, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    place: str | None = None
+    text: str | None = None
+
+    def __post_init__(self) -> None:
+        codes = [("actor", self.actor), ("source", self.source), ("target", self.target)]
+        if self.dyad is not None:
+            codes += [("dyad", self.dyad[0]), ("dyad", self.dyad[1])]
+        for name, code in codes:
+            if code is not None and not ACTOR_CODE.match(code):
+                raise QueryError(
+                    f"{name}: {code!r} is not an actor code (letters, digits and '-', "
+                    "e.g. CHN, CHNGOV, ---REB)"
+                )
+        if self.cameo is not None and not CAMEO_CODE.match(self.cameo):
+            raise QueryError(f"cameo: {self.cameo!r} is not a CAMEO code (2 to 4 digits: 04, 040)")
+        if self.plover is not None and not PLOVER_TYPE.match(self.plover):
+            raise QueryError(f"plover: {self.plover!r} is not a PLOVER type (e.g. CONSULT)")
+        for quad in self.quad_classes:
+            if quad not in QUAD_CLASSES:
+                known = ", ".join(f"{k} ({name})" for k, name in QUAD_CLASSES.items())
+                raise QueryError(f"quad_class: unknown QuadClass {quad}; use {known}")
+        if self.since and self.until and self.since > self.until:
+            raise QueryError(f"since ({self.since}) is after until ({self.until})")
+        if self.text is not None and len(self.text) > MAX_TEXT:
+            raise QueryError(f"q: text search longer than {MAX_TEXT} characters")
+
+    def where(self) -> tuple[str, list[object]]:
+        """The SQL condition (``TRUE`` for all events) and its parameters."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if self.actor:
+            clauses.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
+            params += [self.actor.upper()] * 2
+        for column, code in (("source_code", self.source), ("target_code", self.target)):
+            if code:
+                clauses.append(f"starts_with({column}, ?)")
+                params.append(code.upper())
+        if self.dyad:
+            a, b = self.dyad[0].upper(), self.dyad[1].upper()
+            clauses.append(
+                "((starts_with(source_code, ?) AND starts_with(target_code, ?)) "
+                "OR (starts_with(source_code, ?) AND starts_with(target_code, ?)))"
+            )
+            params += [a, b, b, a]
+        if self.cameo:
+            clauses.append("starts_with(cameo, ?)")
+            params.append(self.cameo)
+        if self.plover:
+            clauses.append("plover = ?")
+            params.append(self.plover.upper())
+        if self.quad_classes:
+            clauses.append(f"quad_class IN ({', '.join('?' * len(self.quad_classes))})")
+            params += list(self.quad_classes)
+        if self.since:
+            clauses.append("date >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("date <= ?")
+            params.append(self.until)
+        if self.place:
+            clauses.append("(lower(location_name) = lower(?) OR location_country = upper(?))")
+            params += [self.place, self.place]
+        if self.text:
+            # ILIKE with the user's wildcards escaped: the words are matched as written.
+            clauses.append("sentence ILIKE ? ESCAPE '\\'")
+            params.append("%" + re.sub(r"([%_\\])", r"\\\1", self.text) + "%")
+        return (" AND ".join(clauses) or "TRUE"), params
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    """One page of the events a query matches, and how many it matches in all."""
+
+    total: int
+    events: list[StoredEvent]
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """Coded words of an event in its sentence: ``start``/``end`` count from the sentence's
+    first character. ``kind``: source, target, trigger, object, place or date."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """An actor named in a sentence, with its offsets in the sentence."""
+
+    code: str
+    name: str | None
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventMention:
+    """One report of an event: the article and sentence that tell it, and its coded words.
+    (An event has one until reports of the same event are clustered.)"""
+
+    article: StoredArticle
+    sentence: str
+    sentence_span: tuple[int, int]
+    highlights: list[Highlight]
+    actors: list[ActorMention]
+
+
+@dataclass(frozen=True, slots=True)
+class EventDetail:
+    event: StoredEvent
+    mentions: list[EventMention]
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    """Events of one QuadClass in one period, and their mean Goldstein value."""
+
+    period: dt.date
+    quad_class: int
+    events: int
+    goldstein: float
+
+
+@dataclass(frozen=True, slots=True)
+class DyadCount:
+    """Events between two countries (either direction): ``a`` sorts before ``b``."""
+
+    a: str
+    b: str
+    events: int
+    goldstein: float
+    conflict: int  # events of QuadClass 3 and 4
+
+
+@dataclass(frozen=True, slots=True)
+class ActorCount:
+    code: str
+    name: str | None  # the name the code goes by most often
+    events: int
+    as_source: int
+    as_target: int
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """Events from ``source`` to ``target``, and their mean Goldstein value."""
+
+    source: str
+    target: str
+    events: int
+    goldstein: float
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCount:
+    name: str
+    country: str | None
+    lat: float
+    lon: float
+    events: int
+    goldstein: float
+
+
+@dataclass(frozen=True, slots=True)
+class QuotePage:
+    total: int
+    quotes: list[StoredQuote]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSummary:
+    events: int
+    articles: int
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+
+class StoreQueries:
+    """The read-only questions, asked of one open store (best opened ``read_only``)."""
+
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+        self._local = threading.local()
+        self._cursors: list[Any] = []
+        self._lock = threading.Lock()
+
+    def _cursor(self) -> Any:
+        # A DuckDB connection must not be used by two threads at once; a cursor is a
+        # connection of its own to the same database, kept for the thread's later requests.
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._store._db.cursor()
+            self._local.cursor = cursor
+            with self._lock:
+                self._cursors.append(cursor)
+        return cursor
+
+    def _rows(self, sql: str, params: list[object]) -> list[dict[str, Any]]:
+        cursor = self._cursor().execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def close(self) -> None:
+        with self._lock:
+            for cursor in self._cursors:
+                cursor.close()
+            self._cursors.clear()
+
+    # -- events ---------------------------------------------------------------------------
+
+    def summary(self) -> StoreSummary:
+        (events, first, last), (articles,) = (
+            self._cursor().execute(sql).fetchone()
+            for sql in (
+                "SELECT count(*), min(date), max(date) FROM events",
+                "SELECT count(*) FROM articles",
+            )
+        )
+        return StoreSummary(int(events), int(articles), first, last)
+
+    def events(
+        self,
+        query: EventQuery,
+        limit: int = 50,
+        offset: int = 0,
+        order: Order = Order.newest,
+    ) -> EventPage:
+        where, params = query.where()
+        # One scan finds the matches; the page's ids come with their count. Then the page's
+        # rows by key: sorting only the columns that order them is several times faster
+        # than sorting every column of every match.
+        page = (
+            self._cursor()
+            .execute(
+                "WITH matched AS MATERIALIZED "
+                f"(SELECT id, date, goldstein FROM events WHERE {where}) "
+                "SELECT id, (SELECT count(*) FROM matched) FROM matched "
+                f"ORDER BY {_ORDER_SQL[order]} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+            .fetchall()
+        )
+        if not page:
+            (total,) = (
+                self._cursor()
+                .execute(f"SELECT count(*) FROM events WHERE {where}", params)
+                .fetchone()
+            )
+            return EventPage(int(total), [])
+        ids = [event_id for event_id, _ in page]
+        rows = self._rows(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE id IN ({', '.join('?' * len(ids))})",
+            ids,
+        )
+        found = {row["id"]: _stored_event(row) for row in rows}
+        return EventPage(int(page[0][1]), [found[i] for i in ids])
+
+    def event(self, event_id: str) -> EventDetail | None:
+        """One event with its mentions; None if there is no such event."""
+        rows = self._rows(
+            f"SELECT {_EVENT_COLUMNS}, trigger_start, trigger_end FROM events WHERE id = ?",
+            [event_id],
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        event = _stored_event(row)
+        found = (
+            self._cursor()
+            .execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", [event.article_id])
+            .fetchone()
+        )
+        article = (
+            _stored_article(found)
+            if found
+            else StoredArticle(event.article_id, "", None, None, None, None, "", None)
+        )
+        start, end = event.span
+        actors = [
+            ActorMention(
+                r["code"], r["name"], r["text"], r["span_start"] - start, r["span_end"] - start
+            )
+            for r in self._rows(
+                "SELECT code, name, text, span_start, span_end FROM mentions "
+                "WHERE article_id = ? AND span_start >= ? AND span_end <= ? "
+                "ORDER BY span_start, span_end",
+                [event.article_id, start, end],
+            )
+        ]
+        spans = {
+            "source": event.source.span if event.source else None,
+            "target": event.target.span if event.target else None,
+            "trigger": _pair(row["trigger_start"], row["trigger_end"]),
+            "object": event.object_span,
+            "place": _pair(row["location_start"], row["location_end"]),
+            "date": _pair(row["date_start"], row["date_end"]),
+        }
+        highlights = [
+            Highlight(kind, max(a, start) - start, min(b, end) - start)
+            for kind, span in spans.items()
+            if span is not None
+            for a, b in [span]
+            if a < b and a < end and b > start
+        ]
+        mention = EventMention(article, event.sentence, event.span, highlights, actors)
+        return EventDetail(event, [mention])
+
+    def series(self, query: EventQuery, interval: Interval = Interval.month) -> list[SeriesPoint]:
+        """Events per period and QuadClass, with their mean Goldstein value, oldest first;
+        events without a date are left out."""
+        where, params = query.where()
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT date_trunc(?, date)::DATE AS period, quad_class, count(*), avg(goldstein) "
+                f"FROM events WHERE date IS NOT NULL AND {where} "
+                "GROUP BY 1, 2 ORDER BY period, quad_class",
+                [interval.value, *params],
+            )
+            .fetchall()
+        )
+        return [SeriesPoint(p, int(q), int(n), float(g)) for p, q, n, g in rows]
+
+    def dyads(self, query: EventQuery, limit: int = 10) -> list[DyadCount]:
+        """The pairs of countries with the most events between them, either way."""
+        where, params = query.where()
+        rows = (
+            self._cursor()
+            .execute(
+                "WITH pairs AS (SELECT coalesce(source_country, left(source_code, 3)) AS s, "
+                "coalesce(target_country, left(target_code, 3)) AS t, "
+                f"goldstein, quad_class FROM events WHERE target_code IS NOT NULL AND {where}) "
+                "SELECT least(s, t) AS a, greatest(s, t) AS b, count(*) AS n, avg(goldstein), "
+                "count(*) FILTER (WHERE quad_class >= 3) FROM pairs WHERE s <> t "
+                "GROUP BY 1, 2 ORDER BY n DESC, a, b LIMIT ?",
+                [*params, limit],
+            )
+            .fetchall()
+        )
+        return [DyadCount(a, b, int(n), float(g), int(c)) for a, b, n, g, c in rows]
+
+    def actors(self, prefix: str | None = None, limit: int = 50) -> list[ActorCount]:
+        """Actor codes by how many events they take part in; ``prefix`` narrows the codes."""
+        if prefix is not None and not ACTOR_CODE.match(prefix):
+            raise QueryError(f"q: {prefix!r} is not an actor code or prefix (e.g. CHN)")
+        rows = (
+            self._cursor()
+            .execute(
+                "WITH sides AS ("
+                "SELECT source_code AS code, source_name AS name, 1 AS s, 0 AS t FROM events "
+                "WHERE starts_with(source_code, ?) UNION ALL "
+                "SELECT target_code, target_name, 0, 1 FROM events "
+                "WHERE starts_with(target_code, ?)) "
+                "SELECT code, mode(name), count(*) AS n, sum(s), sum(t) FROM sides "
+                "GROUP BY code ORDER BY n DESC, code LIMIT ?",
+                [(prefix or "").upper()] * 2 + [limit],
+            )
+            .fetchall()
+        )
+        return [ActorCount(c, name, int(n), int(s), int(t)) for c, name, n, s, t in rows]
+
+    def network(
+        self, query: EventQuery, level: Level = Level.country, limit: int = 100
+    ) -> list[Edge]:
+        """The ``limit`` heaviest directed edges between actors, by events."""
+        where, params = query.where()
+        source, target = _LEVEL_SQL[level]
+        rows = (
+            self._cursor()
+            .execute(
+                f"SELECT {source} AS s, {target} AS t, count(*) AS n, avg(goldstein) "
+                f"FROM events WHERE target_code IS NOT NULL AND {where} "
+                "GROUP BY 1, 2 HAVING s <> t ORDER BY n DESC, s, t LIMIT ?",
+                [*params, limit],
+            )
+            .fetchall()
+        )
+        return [Edge(s, t, int(n), float(g)) for s, t, n, g in rows]
+
+    def places(self, query: EventQuery, limit: int = 500) -> list[PlaceCount]:
+        """Where events took place, the places with most events first."""
+        where, params = query.where()
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT location_name, any_value(location_country), avg(lat), avg(lon), "
+                "count(*) AS n, avg(goldstein) FROM events "
+                f"WHERE lat IS NOT NULL AND lon IS NOT NULL AND {where} "
+                "GROUP BY location_name, location_id ORDER BY n DESC, location_name LIMIT ?",
+                [*params, limit],
+            )
+            .fetchall()
+        )
+        return [
+            PlaceCount(name or "?", country, float(lat), float(lon), int(n), float(g))
+            for name, country, lat, lon, n, g in rows
+        ]
+
+    # -- quotes ---------------------------------------------------------------------------
+
+    def quotes(
+        self,
+        speaker: str | None = None,
+        article_id: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> QuotePage:
+        """Quotes in reading order, with the events told in each; ``speaker`` matches a
+        code exactly or as a prefix."""
+        if speaker is not None and not ACTOR_CODE.match(speaker):
+            raise QueryError(f"speaker: {speaker!r} is not an actor code (e.g. CHN, CHNGOV)")
+        known = (
+            self._cursor()
+            .execute("SELECT 1 FROM information_schema.tables WHERE table_name = 'quotes'")
+            .fetchone()
+        )
+        if known is None:  # a store from before quotes, opened read-only
+            return QuotePage(0, [])
+        clauses, params = ["TRUE"], []
+        if speaker:
+            clauses.append("starts_with(speaker_code, ?)")
+            params.append(speaker.upper())
+        if article_id:
+            clauses.append("article_id = ?")
+            params.append(article_id)
+        where = " AND ".join(clauses)
+        (total,) = (
+            self._cursor().execute(f"SELECT count(*) FROM quotes WHERE {where}", params).fetchone()
+        )
+        rows = self._rows(
+            f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE {where} "
+            "ORDER BY article_id, span_start LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        told: dict[str, list[str]] = {}
+        if rows:
+            ids = [row["id"] for row in rows]
+            marks = ", ".join("?" * len(ids))
+            told = dict(
+                self._cursor()
+                .execute(
+                    f"SELECT quote_id, list(id ORDER BY id) FROM events "
+                    f"WHERE quote_id IN ({marks}) GROUP BY quote_id",
+                    ids,
+                )
+                .fetchall()
+            )
+        quotes = [_stored_quote({**row, "event_ids": told.get(row["id"])}) for row in rows]
+        return QuotePage(int(total), quotes)
+
+
+def _pair(start: int | None, end: int | None) -> tuple[int, int] | None:
+    return (start, end) if start is not None and end is not None else None

@@ -1,0 +1,513 @@
+"""The web interface and REST API over a store, read-only.
+
+``create_app`` builds a FastAPI app over an open ``EventStore``: the REST API under ``/api``
+(its OpenAPI schema at ``/api/openapi.json``), and the pages, which are one HTML shell and
+JavaScript that asks the API and builds the page from text nodes, never from HTML made of
+data. Everything a page needs (d3, topojson-client, the world-atlas map) is vendored under
+``static/vendor``, so nothing is fetched from elsewhere.
+
+Safety: every endpoint reads (GET only, and the store should be opened ``read_only``); SQL
+takes user values only as parameters (``store/queries.py``); a Content-Security-Policy lets
+pages run only the scripts served here, as a second wall behind escaping; CORS is off unless
+origins are configured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import anyio
+import anyio.to_thread
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+
+from communique.errors import QueryError
+from communique.store.duckdb import EventStore, StoredEvent
+from communique.store.export import event_record, quote_record
+from communique.store.queries import (
+    QUAD_CLASSES,
+    EventDetail,
+    EventQuery,
+    Interval,
+    Level,
+    Order,
+    StoreQueries,
+)
+from communique.web import models
+
+T = TypeVar("T")
+STATIC = Path(__file__).parent / "static"
+PAGE = STATIC / "page.html"
+
+# Pages may run only scripts and styles served here, and may ask only this server.
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+_SECURITY_HEADERS = (
+    ("content-security-policy", _CSP),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+)
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": models.Error, "description": "Bad parameters, with what is wrong."}
+}
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """How the app serves: which other origins may read the API (none by default), and how
+    many answers it keeps, at most how many bytes in all (the store does not change while
+    it is served)."""
+
+    cors_origins: tuple[str, ...] = ()
+    # Questions asked of the store at once: many, so that a quick one (an event page) is not
+    # kept waiting behind slow ones (text searches); the cores are shared among them.
+    query_threads: int = 32
+    cache_answers: int = 2048
+    cache_bytes: int = 64_000_000
+
+
+def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAPI:
+    """The app over ``store``, which the caller opened (read-only) and closes."""
+    settings = settings or WebSettings()
+    queries = StoreQueries(store)
+    summary_of_store = functools.lru_cache(maxsize=1)(queries.summary)
+    # Questions to the store run in threads of their own (DuckDB works outside the GIL), so
+    # that pages, static files and kept answers never wait behind them.
+    limiter = anyio.CapacityLimiter(settings.query_threads)
+
+    async def ask(question: Callable[..., T], *args: Any) -> T:
+        return await anyio.to_thread.run_sync(functools.partial(question, *args), limiter=limiter)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        queries.close()
+
+    app = FastAPI(
+        title="communique",
+        summary="Political event data coded from news: events, dyads, actors, quotes.",
+        version=_version(),
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # Swagger UI would load its scripts from a CDN: the schema is enough
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    _add_error_handlers(app)
+    # The last added runs first: CORS answers by the request's origin, so it stays outside
+    # the cache of answers.
+    app.add_middleware(ResponseCache, answers=settings.cache_answers, size=settings.cache_bytes)
+    app.add_middleware(SecurityHeaders)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET"],
+            allow_credentials=False,
+        )
+
+    # -- the API ------------------------------------------------------------------------
+
+    @app.get("/api/summary", response_model=models.Summary, tags=["store"])
+    async def summary() -> dict[str, Any]:
+        """How many events and articles the store holds, and the dates they span."""
+        found = await ask(summary_of_store)
+        return {
+            "events": found.events,
+            "articles": found.articles,
+            "first_date": found.first_date,
+            "last_date": found.last_date,
+            "quad_classes": QUAD_CLASSES,
+        }
+
+    @app.get("/api/events", response_model=models.EventPage, responses=_ERRORS, tags=["events"])
+    async def events(
+        query: Annotated[EventQuery, Depends(event_query)],
+        limit: Annotated[int, Query(ge=1, le=500, description="Events per page.")] = 50,
+        offset: Annotated[int, Query(ge=0, le=100_000, description="Events to skip.")] = 0,
+        order: Annotated[
+            Order, Query(description="newest or oldest first, or by Goldstein.")
+        ] = Order.newest,
+    ) -> dict[str, Any]:
+        """A page of the events that match every filter given."""
+        page = await ask(queries.events, query, limit, offset, order)
+        return {
+            "total": page.total,
+            "limit": limit,
+            "offset": offset,
+            "events": [_event(e) for e in page.events],
+        }
+
+    @app.get(
+        "/api/events/{event_id}",
+        response_model=models.EventDetail,
+        responses={404: {"model": models.Error, "description": "No such event."}},
+        tags=["events"],
+    )
+    async def event(event_id: Annotated[str, PathParam(max_length=200)]) -> dict[str, Any]:
+        """One event, with its mentions: the sentences that report it, their coded words
+        (offsets in the sentence) and the actors they name."""
+        found = await ask(queries.event, event_id)
+        if found is None:
+            raise HTTPException(404, f"no event {event_id!r} in the store")
+        return _event_detail(found)
+
+    @app.get("/api/series", response_model=models.Series, responses=_ERRORS, tags=["series"])
+    async def series(
+        query: Annotated[EventQuery, Depends(event_query)],
+        interval: Annotated[
+            Interval | None, Query(description="day, week or month; default: by the dates")
+        ] = None,
+    ) -> dict[str, Any]:
+        """Events per period and QuadClass, with their mean Goldstein value."""
+        known = await ask(summary_of_store)
+        chosen = interval or _interval_for(query, known.first_date, known.last_date)
+        return _series(chosen, await ask(queries.series, query, chosen))
+
+    @app.get("/api/dyads", response_model=list[models.Dyad], responses=_ERRORS, tags=["series"])
+    async def dyads(
+        query: Annotated[EventQuery, Depends(event_query)],
+        limit: Annotated[int, Query(ge=1, le=200)] = 10,
+    ) -> list[dict[str, Any]]:
+        """The pairs of countries with most events between them (either way)."""
+        return [_fields(d) for d in await ask(queries.dyads, query, limit)]
+
+    @app.get(
+        "/api/dyads/{a}/{b}/series",
+        response_model=models.Series,
+        responses=_ERRORS,
+        tags=["series"],
+    )
+    async def dyad_series(
+        a: Annotated[str, PathParam(max_length=15, description="Actor code or prefix (CHN).")],
+        b: Annotated[str, PathParam(max_length=15, description="Actor code or prefix (PER).")],
+        interval: Annotated[Interval, Query()] = Interval.month,
+        since: Annotated[dt.date | None, Query()] = None,
+        until: Annotated[dt.date | None, Query()] = None,
+        directed: Annotated[
+            bool, Query(description="Only events from a to b; default: both ways.")
+        ] = False,
+    ) -> dict[str, Any]:
+        """The dyad's events per period and QuadClass (cooperation 1-2, conflict 3-4), with
+        their mean Goldstein value."""
+        if directed:
+            query = EventQuery(source=a, target=b, since=since, until=until)
+        else:
+            query = EventQuery(dyad=(a, b), since=since, until=until)
+        return _series(interval, await ask(queries.series, query, interval))
+
+    @app.get(
+        "/api/actors", response_model=list[models.ActorCount], responses=_ERRORS, tags=["actors"]
+    )
+    async def actors(
+        q: Annotated[str | None, Query(max_length=15, description="Code prefix: CHN")] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> list[dict[str, Any]]:
+        """Actor codes by how many events they take part in."""
+        return [_fields(a) for a in await ask(queries.actors, q, limit)]
+
+    @app.get("/api/network", response_model=models.Network, responses=_ERRORS, tags=["actors"])
+    async def network(
+        query: Annotated[EventQuery, Depends(event_query)],
+        level: Annotated[Level, Query(description="country (CHN) or code (CHNGOV)")] = (
+            Level.country
+        ),
+        limit: Annotated[int, Query(ge=1, le=1000, description="The heaviest edges.")] = 100,
+    ) -> dict[str, Any]:
+        """Who acts on whom: directed edges weighted by events, with mean Goldstein."""
+        edges = await ask(queries.network, query, level, limit)
+        weights: dict[str, int] = {}
+        for edge in edges:
+            for node in (edge.source, edge.target):
+                weights[node] = weights.get(node, 0) + edge.events
+        return {
+            "level": level.value,
+            "nodes": [{"id": node, "events": n} for node, n in weights.items()],
+            "edges": [_fields(edge) for edge in edges],
+        }
+
+    @app.get("/api/places", response_model=list[models.Place], responses=_ERRORS, tags=["events"])
+    async def places(
+        query: Annotated[EventQuery, Depends(event_query)],
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    ) -> list[dict[str, Any]]:
+        """Where the matching events took place, with how many and their mean Goldstein."""
+        return [_fields(p) for p in await ask(queries.places, query, limit)]
+
+    @app.get("/api/quotes", response_model=models.QuotePage, responses=_ERRORS, tags=["quotes"])
+    async def quotes(
+        speaker: Annotated[str | None, Query(max_length=15, description="Code or prefix")] = None,
+        article_id: Annotated[str | None, Query(max_length=200)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    ) -> dict[str, Any]:
+        """Who said what, with the events told in each quote."""
+        page = await ask(queries.quotes, speaker, article_id, limit, offset)
+        return {
+            "total": page.total,
+            "limit": limit,
+            "offset": offset,
+            "quotes": [quote_record(q) for q in page.quotes],
+        }
+
+    # -- the pages ----------------------------------------------------------------------
+
+    shell = PAGE.read_bytes()
+
+    async def page() -> HTMLResponse:
+        return HTMLResponse(shell)
+
+    for path in ("/", "/dyad/{a}/{b}", "/network", "/map", "/event/{event_id}"):
+        app.add_api_route(path, page, methods=["GET"], include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+async def event_query(
+    actor: Annotated[
+        str | None, Query(max_length=15, description="Actor code or prefix, either side: CHN")
+    ] = None,
+    source: Annotated[str | None, Query(max_length=15, description="Source code or prefix")] = (
+        None
+    ),
+    target: Annotated[str | None, Query(max_length=15, description="Target code or prefix")] = (
+        None
+    ),
+    dyad: Annotated[
+        str | None,
+        Query(max_length=31, description="Two codes or prefixes, either direction: CHN,PER"),
+    ] = None,
+    cameo: Annotated[str | None, Query(max_length=4, description="CAMEO code or root: 04")] = (
+        None
+    ),
+    plover: Annotated[str | None, Query(max_length=30, description="PLOVER type: CONSULT")] = (
+        None
+    ),
+    quad_class: Annotated[
+        list[int] | None,
+        Query(
+            description="QuadClass, repeatable: 1 verbal cooperation, 2 material "
+            "cooperation, 3 verbal conflict, 4 material conflict"
+        ),
+    ] = None,
+    since: Annotated[dt.date | None, Query(description="First date, YYYY-MM-DD")] = None,
+    until: Annotated[dt.date | None, Query(description="Last date, YYYY-MM-DD")] = None,
+    place: Annotated[
+        str | None, Query(max_length=100, description="Place name or country code")
+    ] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Words in the sentence")] = None,
+) -> EventQuery:
+    """The event filters, shared by every endpoint that counts or lists events."""
+    pair = None
+    if dyad is not None:
+        parts = dyad.split(",")
+        if len(parts) != 2 or not all(parts):
+            raise QueryError(f"dyad: {dyad!r} is not two actor codes joined by a comma (CHN,PER)")
+        pair = (parts[0], parts[1])
+    return EventQuery(
+        actor=actor or None,
+        source=source or None,
+        target=target or None,
+        dyad=pair,
+        cameo=cameo or None,
+        plover=plover or None,
+        quad_classes=tuple(quad_class or ()),
+        since=since,
+        until=until,
+        place=place or None,
+        text=q or None,
+    )
+
+
+def _interval_for(query: EventQuery, first: dt.date | None, last: dt.date | None) -> Interval:
+    """Days for a season, weeks for a few years, else months."""
+    first, last = query.since or first, query.until or last
+    if first is None or last is None:
+        return Interval.month
+    days = (last - first).days
+    if days <= 120:
+        return Interval.day
+    return Interval.week if days <= 3 * 366 else Interval.month
+
+
+def _event(event: StoredEvent) -> dict[str, Any]:
+    return event_record(event)
+
+
+def _fields(record: Any) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in record.__slots__}
+
+
+def _series(interval: Interval, points: list[Any]) -> dict[str, Any]:
+    return {"interval": interval.value, "points": [_fields(p) for p in points]}
+
+
+def _event_detail(found: EventDetail) -> dict[str, Any]:
+    mentions = []
+    for mention in found.mentions:
+        article = mention.article
+        sentence = mention.sentence
+        mentions.append(
+            {
+                "article": {
+                    "id": article.id,
+                    "title": article.title,
+                    "url": article.url,
+                    "source": article.source,
+                    "published": article.published,
+                },
+                "sentence": sentence,
+                "sentence_span": mention.sentence_span,
+                "highlights": [
+                    {**_fields(h), "text": sentence[h.start : h.end]} for h in mention.highlights
+                ],
+                "actors": [_fields(a) for a in mention.actors],
+            }
+        )
+    return {"event": _event(found.event), "mentions": mentions}
+
+
+# -- errors and headers -------------------------------------------------------------------
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Every error is JSON with one line saying what is wrong (``error``)."""
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = []
+        for problem in error.errors():
+            where = [str(part) for part in problem.get("loc", ())]
+            # ("query", "quad_class", 0): a query parameter, its name, the item of a list
+            kind = where[0] if len(where) > 1 else "request"
+            name = where[1] if len(where) > 1 else (where[0] if where else "?")
+            given = problem.get("input")
+            shown = f" (got {given!r})" if isinstance(given, str | int | float) else ""
+            problems.append(
+                {
+                    "loc": where,
+                    "msg": problem.get("msg", ""),
+                    "type": problem.get("type", ""),
+                    "text": f"{kind} parameter {name}: {problem.get('msg', '')}{shown}",
+                }
+            )
+        return JSONResponse(
+            {"error": "; ".join(p["text"] for p in problems), "detail": problems}, 422
+        )
+
+    @app.exception_handler(QueryError)
+    async def bad_query(request: Request, error: QueryError) -> JSONResponse:
+        return JSONResponse({"error": str(error), "detail": []}, 422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        if error.status_code == 404 and not request.url.path.startswith("/api/"):
+            detail = f"no page {request.url.path}"
+        else:
+            detail = str(error.detail)
+        return JSONResponse({"error": detail, "detail": []}, error.status_code, error.headers)
+
+
+class ResponseCache:
+    """Keeps the API's successful answers by URL, the least recently asked dropped first,
+    and gives them again without asking the store. A served store is a snapshot: it is
+    opened read-only, and no writer can open it meanwhile, so an answer stays true."""
+
+    def __init__(self, app: ASGIApp, answers: int, size: int) -> None:
+        self.app = app
+        self.answers = answers
+        self.size = size
+        self._kept: OrderedDict[str, tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+        self._bytes = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not scope["path"].startswith("/api/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        key = f"{scope['path']}?{scope['query_string'].decode('latin-1')}"
+        kept = self._kept.get(key)
+        if kept is not None:
+            self._kept.move_to_end(key)
+            headers, body = kept
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body" and start.get("status") == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    self._keep(key, list(start.get("headers", [])), b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, keep)
+
+    def _keep(self, key: str, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        if len(body) > self.size // 16:  # one big answer must not empty the cache
+            return
+        self._kept[key] = (headers, body)
+        self._bytes += len(body)
+        while len(self._kept) > self.answers or self._bytes > self.size:
+            _, (_, dropped) = self._kept.popitem(last=False)
+            self._bytes -= len(dropped)
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response (a plain ASGI middleware: cheaper than
+    one built on ``BaseHTTPMiddleware``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in _SECURITY_HEADERS:
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("communique")
+    except PackageNotFoundError:
+        return "0"
