@@ -2,16 +2,18 @@
 
     python benchmarks/distributed.py [CORPUS] [--articles N] [--rounds R]
 
-Each round runs `communique code` on the first N articles of the corpus (sorted paths), each
-side in its own process and into its own new store, in turn: the plain run, a local Dask
-cluster of 1 worker (--workers 1), of 2 workers (--workers 2), and 2 workers writing a Parquet
-dataset (--output). Wall time is the whole command, as a user waits for it: loading the model
-(in each worker for the cluster), starting the cluster, coding and storing. Reported: the
-median time of each side over R rounds, its speed relative to the plain run, its CPU time (all
-its processes: the driver, and the workers of a cluster), the overhead of the distributed path
-at 1 worker ((time at 1 worker - plain time) / plain time; negative when it is faster), and
-whether every side stored the plain run's events, byte for byte. The sides take turns in
-another order each round.
+Each round runs `communique code` on the first N articles of the corpus (in the order a folder
+is read), each side in its own process and into its own new store, in turn: the plain run, a
+local Dask cluster of 1 worker (--workers 1), of 2 workers (--workers 2), and 2 workers writing
+a Parquet dataset (--output). Wall time is the whole command, as a user waits for it: loading
+the model (in each worker, for a cluster), starting the cluster, coding and storing.
+
+Reported: each side's median time over R rounds; its speed relative to the plain run (the
+median over rounds of plain time / its time, both of the same round: a machine shared with
+others is busier in some rounds than in others); its CPU time (all its processes: the driver
+and a cluster's workers); the overhead of the distributed path at 1 worker ((time at 1 worker
+- plain time) / plain time, negative when faster); and whether every side stored the plain
+run's events, byte for byte. The sides take turns in another order each round.
 """
 
 from __future__ import annotations
@@ -105,14 +107,18 @@ def main() -> None:
             + f"; 1-worker overhead {times['1 worker'][-1] / plain - 1:+.1%}",
             flush=True,
         )
-    plain = statistics.median(times["plain run"])
     plain_cpu = statistics.median(cpus["plain run"])
     print(f"\n{len(inputs)} articles of {corpus}; medians of {args.rounds} rounds, end to end")
     print(f"{'':20} {'seconds':>8} {'articles/s':>11} {'speed / plain':>14} {'CPU s':>7}")
     for side in SIDES:
         median = statistics.median(times[side])
+        # Of the rounds, each against the plain run of the same round: the machine may be
+        # busier in one round than in another.
+        speed = statistics.median(
+            p / t for p, t in zip(times["plain run"], times[side], strict=True)
+        )
         print(
-            f"{side:20} {median:8.1f} {len(inputs) / median:11.1f} {plain / median:14.2f} "
+            f"{side:20} {median:8.1f} {len(inputs) / median:11.1f} {speed:14.2f} "
             f"{statistics.median(cpus[side]):7.1f}"
         )
     overhead = statistics.median(

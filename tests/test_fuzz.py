@@ -70,8 +70,9 @@ settings.register_profile(
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
 EXAMPLES = settings().max_examples
-# Coding is costly (a quarter of a second an input, a second with a store): fewer inputs.
-CODING_EXAMPLES = max(10, EXAMPLES // 3) if PROFILE != "ci" else EXAMPLES
+# Coding is costly (a quarter of a second an input, a second with a store): a long run
+# codes a third as many inputs, and stores a tenth.
+CODING_EXAMPLES = EXAMPLES if EXAMPLES <= 100 else EXAMPLES // 3
 STORE_EXAMPLES = max(5, EXAMPLES // 10)
 
 # Bounds on one input's time, in seconds: far above what a healthy run takes (milliseconds
@@ -634,8 +635,8 @@ def test_a_huge_file_is_skipped_holding_no_more_than_its_limit(
     seconds, peak = figures
     assert seconds < 5
     limit = 10 if ".jsonl" in name else 5
-    # A line or gzip stream is read into a buffer, then joined: twice the limit at most.
-    assert peak < 2 * limit + 3, f"{peak:.1f} MB held to skip {name}"
+    # A line or a gzip stream is read into a buffer, then copied: about twice the limit.
+    assert peak < 2 * limit + 5, f"{peak:.1f} MB held to skip {name}"
 
 
 def test_a_ten_megabyte_article_is_skipped_at_once(coder: Coder) -> None:
@@ -654,7 +655,13 @@ from communique.readers import read_inputs
 from communique.records import Article
 
 def rss():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The peak of this process's own memory: ru_maxrss would keep the test process's peak
+    # from before the exec.
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 coder = Coder.load()
 loaded, started = rss(), time.perf_counter()
@@ -670,14 +677,10 @@ print(json.dumps({
 
 
 def coded_in_own_process(path: Path, seconds: float) -> dict[str, Any]:
+    # No timeout of its own: on a hang, the alarm's Hang makes subprocess.run kill it.
     with fuzzing(f"code {path.name}", path.name, seconds):
-        done = subprocess.run(
-            [sys.executable, "-c", CODE_ONE_FILE, str(path)],
-            capture_output=True,
-            text=True,
-            timeout=seconds,
-            check=True,
-        )
+        command = [sys.executable, "-c", CODE_ONE_FILE, str(path)]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
     figures: dict[str, Any] = json.loads(done.stdout)
     TALLY.measures.append(
         f"code {path.name} ({path.stat().st_size:,} bytes): {figures['seconds']:.1f} s, "
