@@ -301,18 +301,18 @@ class RunKey:
 
     inputs: tuple[str, ...]  # files and folders, resolved; "-" for stdin
     articles_per_batch: int
-    max_article_chars: int
+    config: str  # the whole configuration: its limits change what is coded, too
 
     @classmethod
     def of(cls, inputs: Iterable[str], config: PipelineConfig) -> RunKey:
         names = tuple(n if n == STDIN else str(Path(n).resolve()) for n in inputs)
-        return cls(names, config.articles_per_batch, config.max_article_chars)
+        return cls(names, config.articles_per_batch, repr(config))
 
     def record(self) -> dict[str, Any]:
         return {
             "inputs": list(self.inputs),
             "articles_per_batch": self.articles_per_batch,
-            "max_article_chars": self.max_article_chars,
+            "config": self.config,
         }
 
 
@@ -358,8 +358,8 @@ class Manifest:
                 return cls(path, found[1], found[2])
             if strict:
                 raise ClusterError(
-                    f"{path.parent}: holds the output of another run (other inputs or batch "
-                    "size); give --output a new folder, or run the same command as before"
+                    f"{path.parent}: holds the output of another run, of other inputs or "
+                    "settings; give --output a new folder, or run the same command as before"
                 )
         manifest = cls(path, people(), {})
         header: dict[str, Any] = {"format": MANIFEST_FORMAT, "run": key.record()}
