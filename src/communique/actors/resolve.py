@@ -103,6 +103,11 @@ def _dummy_it(pronoun: Token) -> bool:
     )
 
 
+def _role(title: str) -> str:
+    """A title as a role: "prime minister" → "Prime Minister"."""
+    return " ".join(w[:1].upper() + w[1:] for w in title.split())
+
+
 def actor_code(country: str | None, sector: str | None) -> str:
     """CAMEO-style code: country (or ``---``) followed by sector; an organisation keeps its own."""
     return f"{country or '---'}{sector or ''}"
@@ -391,19 +396,11 @@ class ArticleActors:
         if title is None:
             known = self._known_person(name)
             return self._mention(known, name_tokens[0], head) if known else None
-        organisation = next(
-            (
-                match.hit
-                for t in tokens[:title_end]
-                if (match := self._matches.get(t.i)) is not None
-                and match.hit.kind == "organisation"
-            ),
-            None,
-        )
+        organisation = self._organisation_in(tokens[:title_end])
         if organisation is not None:
             # "U.N. Secretary-General Kofi Annan": the person speaks for the organisation.
-            role = " ".join(w[:1].upper() + w[1:] for w in title.split())
             code, org_country = organisation.code, organisation.country
+            role = _role(title)
             actor = Actor(code, org_country, organisation.sector, "person", name=name, role=role)
             self._learn_person(actor, [t.text for t in name_tokens], head.sent.text)
             return self._mention(actor, tokens[0], head)
@@ -425,7 +422,7 @@ class ArticleActors:
         """A person by title; the words ``before`` the title may qualify it: a "shadow"
         minister is in opposition (OPP), a "former" one no longer in office (ELI)."""
         sector = self._sectors.titles[title]
-        role = " ".join(w[:1].upper() + w[1:] for w in title.split())
+        role = _role(title)
         qualifiers = {w.lower().rstrip("-") for w in before}
         if "shadow" in qualifiers:
             sector, role = "OPP", f"Shadow {role}"
@@ -513,10 +510,9 @@ class ArticleActors:
             if obj.dep_ == "pobj"
             for word in self._phrase(obj)
         ]
-        for token in [*tokens[:-1], *behind]:
-            match = self._matches.get(token.i)
-            if match is not None and match.hit.kind == "organisation":
-                return [self._mention(self._from_hit(match.hit), tokens[0], head)]
+        organisation = self._organisation_in([*tokens[:-1], *behind])
+        if organisation is not None:
+            return [self._mention(self._from_hit(organisation), tokens[0], head)]
         countries: list[str | None] = [*self._countries_in(tokens[:-1])] or [self._country_of(head)]
         if countries == [None] and any(t.lower_ == "the" for t in head.lefts):
             countries = [self._country_in_focus()]  # "the government", "the army"
@@ -537,6 +533,14 @@ class ArticleActors:
         if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
             return None
         return ranked[0][0]
+
+    def _organisation_in(self, tokens: Sequence[Token]) -> GazetteerHit | None:
+        """The first organisation the gazetteer found among ``tokens``."""
+        for token in tokens:
+            match = self._matches.get(token.i)
+            if match is not None and match.hit.kind == "organisation":
+                return match.hit
+        return None
 
     def _countries_in(self, tokens: list[Token]) -> list[str]:
         """Every country among a phrase's modifiers, with adjectives joined by "and"."""
