@@ -29,18 +29,22 @@ def inflections(lemma: str) -> set[str]:
     return forms
 
 
-def _surface_forms(data: dict[str, Any], path: Path, words: set[str]) -> frozenset[str]:
+def _irregular_forms(data: dict[str, Any], path: Path) -> dict[str, list[str]]:
+    """Lemma → its forms that the regular rules miss, checked."""
     irregular = data.get("irregular_forms") or {}
     if not isinstance(irregular, dict):
         raise DataFileError(str(path), "'irregular_forms' must map a lemma to its forms")
+    for lemma, forms in irregular.items():
+        if not isinstance(forms, list):
+            raise DataFileError(str(path), f"'irregular_forms': {lemma!r} must list its forms")
+    return {str(lemma): [str(form).lower() for form in forms] for lemma, forms in irregular.items()}
+
+
+def _surface_forms(irregular: dict[str, list[str]], words: set[str]) -> frozenset[str]:
     forms: set[str] = set()
     for word in words:
         head = word.split()[0]
-        forms |= inflections(head)
-        extra = irregular.get(head, [])
-        if not isinstance(extra, list):
-            raise DataFileError(str(path), f"'irregular_forms': {head!r} must list its forms")
-        forms |= {str(form).lower() for form in extra}
+        forms |= inflections(head) | set(irregular.get(head, []))
     return frozenset(forms)
 
 
@@ -170,6 +174,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
     intent_verbs = _words(file, intent, "verbs")
     triggers = set(verbs) | set(nouns) | intent_frames | intent_verbs
     triggers |= set(data.get("deontic_modals") or {}) | set(data.get("attitudes") or {})
+    irregular = _irregular_forms(data, file)
     symmetric = _words(file, data, "symmetric")
     for code in symmetric:
         if code not in known:
@@ -202,12 +207,8 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         reducing_verbs=_words(file, data, "reducing_verbs"),
         speech_verbs=_words(file, data, "speech_verbs"),
         deontic_modals=_codes(file, data, "deontic_modals", known),
-        surface_forms=_surface_forms(data, file, triggers),
-        lemmas={
-            str(form).lower(): lemma
-            for lemma, forms in (data.get("irregular_forms") or {}).items()
-            for form in forms
-        },
+        surface_forms=_surface_forms(irregular, triggers),
+        lemmas={form: lemma for lemma, forms in irregular.items() for form in forms},
         version=f"verbs-{data.get('version', 0)}",
     )
 
