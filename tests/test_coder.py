@@ -223,6 +223,62 @@ def test_a_named_place_is_what_an_act_without_target_was_directed_at(coder):
     assert text[slice(*event.object_phrase)] == "Pando"
 
 
+def _acted_upon(event, text: str) -> str | None:
+    """The words of what an event acted upon: its target's phrase, else its object phrase."""
+    if event.target is not None:
+        return text[slice(*event.target.phrase_span)]
+    return text[slice(*event.object_phrase)] if event.object_phrase else None
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo", "acted_upon"),
+    [
+        # an attitude is about what follows it, or about the clause it governs
+        (
+            "The ministry said it is skeptical about the proposed budget.",
+            "012",
+            "the proposed budget",
+        ),
+        (
+            "A Dutch scientist says she is pessimistic that the delayed summit will go ahead.",
+            "012",
+            "the delayed summit",
+        ),
+        ("The union expressed skepticism about the merger plan.", "012", "the merger plan"),
+        # a measure imposed on someone acts on them
+        ("Britain will not lift the ban imposed on the movement.", "1244", "the movement"),
+        ("Japan eased restrictions on foreign travellers.", "081", "foreign travellers"),
+        # a curfew or a state of emergency acts on the place it is declared in
+        ("Police imposed a curfew in parts of Lagos.", "1723", "parts of Lagos"),
+    ],
+)
+def test_what_an_act_without_named_target_acted_upon(coder, text, cameo, acted_upon):
+    events = [e for e in coded(coder, text).events if e.cameo == cameo]
+    assert [_acted_upon(e, text) for e in events] == [acted_upon]
+
+
+def test_a_time_or_the_trigger_itself_is_not_what_was_acted_upon(coder):
+    for text in (
+        "Troops remained on alert on Monday.",
+        "Peru declared a state of siege on Friday.",
+    ):
+        (event,) = coded(coder, text).events
+        assert event.target is None and event.object_phrase is None, text
+
+
+def test_aid_to_a_list_of_countries_reaches_each(coder):
+    text = "France sent aid to Chad, Niger and Mali."
+    targets = {e.target.actor.code for e in coded(coder, text).events if e.target}
+    assert targets == {"TCD", "NER", "MLI"}
+
+
+def test_a_posted_official_is_not_the_city_he_is_posted_in(coder):
+    text = "Germany summoned the Russian ambassador in Berlin."
+    (event,) = coded(coder, text).events
+    assert event.target is not None and event.target.actor.code == "RUSGOV"
+    assert text[slice(*event.target.phrase_span)] == "the Russian ambassador"
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

@@ -30,7 +30,8 @@ _GROUP_WORDS = frozenset({"two", "both"})
 _CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp"})
 _JOINED = frozenset({"conj", "cc", "preconj"})
 # Prepositions and nouns of time: a phrase "on Sunday" or "during the talks" is no actor's.
-_TIME_PREPS = frozenset({"during", "after", "before", "since", "until", "amid", "following"})
+_POSTED = frozenset({"ambassador", "envoy", "consul", "counterpart", "representative"})
+TIME_PREPS = frozenset({"during", "after", "before", "since", "until", "amid", "following"})
 # Words of time: "on Sunday" is when, not who or where. Shared with the coder.
 TIME_WORDS = frozenset(
     (  # noqa: SIM905 - a list of words reads better as words
@@ -72,10 +73,18 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
     def cut_off(child: Token) -> bool:
         if child.dep_ in outside or child.dep_ in ("npadvmod", "advmod"):
             return True  # clauses; "this month", "vigorously"
+        if child.dep_ != "prep":
+            return False
+        objects = [g for g in child.children if g.dep_ == "pobj"]
         # "on Sunday", "during a weekly briefing": when, not who
-        return child.dep_ == "prep" and (
-            child.lower_ in _TIME_PREPS
-            or any(g.lower_ in TIME_WORDS for g in child.children if g.dep_ == "pobj")
+        if child.lower_ in TIME_PREPS or any(g.lower_ in TIME_WORDS for g in objects):
+            return True
+        # "Prime Minister Hariri in Washington", "the Chinese ambassador in Berlin": where a
+        # person is, not who.
+        return (
+            child.lower_ in ("in", "at")
+            and head.lower_ in _POSTED
+            and any(g.pos_ == "PROPN" for g in objects)
         )
 
     cut = {t.i for child in head.children if cut_off(child) for t in child.subtree}

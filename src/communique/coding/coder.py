@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from communique.actors.resolve import TIME_WORDS, ArticleActors, argument_span
+from communique.actors.resolve import TIME_PREPS, TIME_WORDS, ArticleActors, argument_span
 from communique.coding.patterns import Patterns
 from communique.records import Mention
 
@@ -114,7 +114,9 @@ class SentenceCoder:
         intended = patterns.verbs.get(key) if key else None
         targets = self._objects(action, prep, actors) if key else _NONE
         if not targets.mentions:
-            targets = self._partner_within(action, actors, any_object=True)
+            partner = self._partner_within(action, actors, any_object=True)
+            # Else what the intended act is done to: "threatened to shell the tree".
+            targets = partner if partner.mentions else targets
         code = patterns.intent_code(intended)
         sources = self._subjects(predicate, actors)
         if not sources.mentions:  # "Vietnam is committed to opening ...": a passive frame
@@ -162,6 +164,7 @@ class SentenceCoder:
         code = nouns.get(compound) or nouns.get(token.lower_) or nouns.get(token.lemma_)
         if code is None or token.pos_ not in ("NOUN", "PROPN"):
             return []
+        trigger = token
         predicate = token.head
         if (
             token.dep_ == "pobj"
@@ -200,12 +203,21 @@ class SentenceCoder:
             return []
         code = told
         targets = self._prep_objects(token, self._patterns.noun_target_preps, actors)
+        # What the act is done to when no actor: "optimism at a budget deal", "aid to local
+        # communities"; not the trigger itself ("a state of siege", "remained on alert").
+        trigger_at = actors.offset + trigger.idx
+        acted_upon = targets.phrase
         if not targets.mentions:
             targets = self._prep_objects(predicate, self._patterns.noun_target_preps, actors)
+            acted_upon = acted_upon or targets.phrase
+        if acted_upon is not None and acted_upon[0] <= trigger_at < acted_upon[1]:
+            acted_upon = None
         if not targets.mentions:
             targets = self._children(predicate, ("dative",), actors)
         if not targets.mentions:
             targets = self._partner_within(token, actors)  # "a suspension of links with Serbia"
+        if not targets.mentions:
+            targets = _Found([], False, acted_upon)
         human = self._human_object(token, ("pobj",))  # "the release of two nationals"
         alone = self._patterns.stands_alone(
             self._patterns.lemma(token), code, sources.direct, human
@@ -248,7 +260,21 @@ class SentenceCoder:
         targets = self._prep_objects(token, self._patterns.noun_target_preps, actors)
         if not targets.mentions and targets.phrase is None:
             targets = self._children(token, ("prep",), actors)  # keeps what it is about
+        if not targets.mentions and targets.phrase is None:
+            # "pessimistic that the delayed summit will take place": what the clause is about.
+            targets = self._clause_subject(token, actors)
+        if not targets.mentions and targets.phrase is None:
+            targets = self._clause_subject(predicate, actors)  # the parser hangs it on "is"
         return self._pairs(sources, targets, code, predicate, (predicate, token), alone=True)
+
+    def _clause_subject(self, token: Token, actors: ArticleActors) -> _Found:
+        """The subject of the clause a word governs, as actors or as the phrase acted upon."""
+        for clause in token.children:
+            if clause.dep_ == "ccomp":
+                found = self._children(clause, _SUBJECTS, actors)
+                if found.mentions or found.phrase is not None:
+                    return found
+        return _NONE
 
     # -- patterns -------------------------------------------------------------------------
 
@@ -518,6 +544,9 @@ class SentenceCoder:
         found = self._prep_objects(verb, self._patterns.target_preps, actors)
         if found.mentions:
             return found
+        imposed = self._imposed_on(verb, actors)
+        if imposed.mentions or imposed.phrase is not None:
+            return imposed
         # "welcomes Chinese enterprises to invest": the object is the subject of the complement.
         for child in verb.children:
             if child.dep_ in ("ccomp", "xcomp"):
@@ -525,6 +554,21 @@ class SentenceCoder:
                     if grandchild.dep_ in _SUBJECTS:
                         return _Found(self._resolve_all(grandchild, actors), False)
         return _Found([], False, direct.phrase)
+
+    def _imposed_on(self, verb: Token, actors: ArticleActors) -> _Found:
+        """Whom a measure acted upon is imposed on: "lifted the ban imposed on the party",
+        "eased sanctions against Cuba"."""
+        for measure in verb.children:
+            if measure.dep_ != "dobj":
+                continue
+            holders = [measure, *(c for c in measure.children if c.dep_ == "acl")]
+            for holder in holders:
+                for prep in holder.children:
+                    if prep.dep_ == "prep" and prep.lower_ in ("on", "against"):
+                        found = self._children(prep, ("pobj",), actors)
+                        if found.mentions or found.phrase is not None:
+                            return _Found(found.mentions, False, found.phrase)
+        return _NONE
 
     def _passive_subjects(self, verb: Token, actors: ArticleActors) -> _Found:
         return self._children(verb, ("nsubjpass",), actors)
@@ -541,6 +585,8 @@ class SentenceCoder:
         phrase = None
         for child in token.children:
             if child.dep_ in deps:
+                if child.pos_ == "ADP":  # "sent aid to Chad, Niger and Mali": the dative's object
+                    child = next((c for c in child.children if c.dep_ == "pobj"), child)
                 mentions = self._resolve_all(child, actors)
                 if mentions:
                     return _Found(mentions, True)
@@ -550,12 +596,15 @@ class SentenceCoder:
         return _Found([], False, phrase)
 
     def _prep_objects(self, token: Token, preps: frozenset[str], actors: ArticleActors) -> _Found:
+        phrase = None
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in preps:
                 found = self._children(child, ("pobj",), actors)
                 if found.mentions:
                     return found
-        return _NONE
+                if not _when(child):
+                    phrase = phrase or found.phrase
+        return _Found([], False, phrase)
 
     def _partner_within(
         self, action: Token, actors: ArticleActors, any_object: bool = False
@@ -658,7 +707,9 @@ def _named_place(trigger: tuple[Token, Token | None]) -> Token | None:
         for prep in word.children:
             if prep.dep_ == "prep" and prep.lower_ in ("in", "on"):
                 for obj in prep.children:
-                    if obj.dep_ == "pobj" and obj.pos_ == "PROPN" and obj.lower_ not in TIME_WORDS:
+                    # "in Pando", "in parts of Kashmir", "in Bosnian Serb territory"
+                    named = any(t.pos_ == "PROPN" for t in obj.subtree)
+                    if obj.dep_ == "pobj" and named and not _when(prep):
                         return obj
     return None
 
@@ -671,6 +722,14 @@ def _governing_verb(token: Token) -> Token | None:
     if token.dep_ == "xcomp":
         return token.head
     return None
+
+
+def _when(prep: Token) -> bool:
+    """Whether a prepositional phrase says when: "on Monday", "on 1 April", "after the vote"."""
+    return prep.lower_ in TIME_PREPS or any(
+        o.dep_ == "pobj" and (o.lower_ in TIME_WORDS or o.ent_type_ in ("DATE", "TIME"))
+        for o in prep.children
+    )
 
 
 def _negated(token: Token) -> bool:
