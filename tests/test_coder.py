@@ -279,6 +279,19 @@ def test_a_posted_official_is_not_the_city_he_is_posted_in(coder):
     assert text[slice(*event.target.phrase_span)] == "the Russian ambassador"
 
 
+@pytest.mark.parametrize(
+    ("text", "acted_upon"),
+    [
+        ("Britain is deploying 300 troops to Mali.", "Mali"),
+        ("Sudan is willing to withdraw its troops from Abyei.", "Abyei"),
+        ("Pakistan refused to deploy peacekeepers in Iraq.", "Iraq"),
+    ],
+)
+def test_forces_moved_act_on_where_they_go_or_leave(coder, text, acted_upon):
+    (event,) = coded(coder, text).events
+    assert _acted_upon(event, text) == acted_upon
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

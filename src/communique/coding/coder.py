@@ -23,6 +23,7 @@ from communique.coding.patterns import Patterns
 from communique.records import Mention
 
 _SUBJECTS = frozenset({"nsubj", "csubj", "expl"})
+_DESTINATIONS = frozenset({"to", "from", "into", "in", "against"})  # where moved forces go or leave
 _OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
@@ -539,6 +540,9 @@ class SentenceCoder:
         if prep is not None and prep.dep_ in ("prep", "agent"):
             return self._children(prep, ("pobj", "pcomp"), actors)
         direct = self._children(verb, _OBJECTS, actors)
+        if direct.mentions and self._moves_forces(verb):
+            where = self._destination(verb, actors)
+            return where if where.mentions or where.phrase is not None else direct
         if direct.mentions:
             return direct
         found = self._prep_objects(verb, self._patterns.target_preps, actors)
@@ -554,6 +558,20 @@ class SentenceCoder:
                     if grandchild.dep_ in _SUBJECTS:
                         return _Found(self._resolve_all(grandchild, actors), False)
         return _Found([], False, direct.phrase)
+
+    def _moves_forces(self, verb: Token) -> bool:
+        """Whether a verb moves forces: "withdrew its troops", "is deploying 300 troops"."""
+        return self._patterns.lemma(verb) in self._patterns.moving_verbs and any(
+            c.dep_ == "dobj" and c.lower_ in self._patterns.moved_units for c in verb.children
+        )
+
+    def _destination(self, verb: Token, actors: ArticleActors) -> _Found:
+        """Where moved forces go or leave: "troops to Mali", "peacekeepers in Iraq"."""
+        for holder in (verb, *(c for c in verb.children if c.dep_ == "dobj")):
+            where = self._prep_objects(holder, _DESTINATIONS, actors)
+            if where.mentions or where.phrase is not None:
+                return where
+        return _NONE
 
     def _imposed_on(self, verb: Token, actors: ArticleActors) -> _Found:
         """Whom a measure acted upon is imposed on: "lifted the ban imposed on the party",
@@ -618,7 +636,10 @@ class SentenceCoder:
                 if found.mentions:
                     return _Found(found.mentions, False)
         if any_object:
-            found = self._children(action, _OBJECTS, actors)
+            if self._moves_forces(action):
+                found = self._destination(action, actors)
+            else:
+                found = self._children(action, _OBJECTS, actors)
             if found.mentions:
                 return _Found(found.mentions, False)
         return _NONE

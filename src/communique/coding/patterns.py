@@ -78,6 +78,8 @@ class Patterns:
     asking_roots: frozenset[str]  # CAMEO roots of asking: what is asked for is not done
     reducing_verbs: frozenset[str]  # "reduced aid": less of what the noun gives (162)
     speech_verbs: frozenset[str]
+    moving_verbs: frozenset[str]  # "withdrew its troops from Abyei": moved, not acted upon
+    moved_units: frozenset[str]  # "troops", "warships": what a moving verb moves
     deontic_modals: dict[str, str]  # "must" → CAMEO code of the demand it voices
     surface_forms: frozenset[str]  # every word form that can start an event
     lemmas: dict[str, str]  # irregular form → lemma, where the tagger misses it ("overran")
@@ -206,6 +208,8 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         asking_roots=_words(file, data, "asking_roots"),
         reducing_verbs=_words(file, data, "reducing_verbs"),
         speech_verbs=_words(file, data, "speech_verbs"),
+        moving_verbs=_words(file, data, "moving_verbs"),
+        moved_units=_words(file, data, "moved_units"),
         deontic_modals=_codes(file, data, "deontic_modals", known),
         surface_forms=_surface_forms(irregular, triggers),
         lemmas={form: lemma for lemma, forms in irregular.items() for form in forms},
