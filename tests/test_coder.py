@@ -292,6 +292,12 @@ def test_forces_moved_act_on_where_they_go_or_leave(coder, text, acted_upon):
     assert _acted_upon(event, text) == acted_upon
 
 
+def test_actors_acted_upon_together_are_each_their_own_argument(coder):
+    text = "Brazil condemned Iraq and Turkey on Monday."
+    events = [e for e in coded(coder, text).events if e.cameo == "111"]
+    assert {text[slice(*e.target.phrase_span)] for e in events if e.target} == {"Iraq", "Turkey"}
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

@@ -605,7 +605,7 @@ class SentenceCoder:
             if child.dep_ in deps:
                 if child.pos_ == "ADP":  # "sent aid to Chad, Niger and Mali": the dative's object
                     child = next((c for c in child.children if c.dep_ == "pobj"), child)
-                mentions = self._resolve_all(child, actors)
+                mentions = self._resolve_all(child, actors, joined=False)
                 if mentions:
                     return _Found(mentions, True)
                 if phrase is None and child.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
@@ -644,13 +644,17 @@ class SentenceCoder:
                 return _Found(found.mentions, False)
         return _NONE
 
-    def _resolve_all(self, head: Token, actors: ArticleActors) -> list[Mention]:
-        """The actors of a phrase and of the phrases joined to it by "and"."""
+    def _resolve_all(
+        self, head: Token, actors: ArticleActors, joined: bool = True
+    ) -> list[Mention]:
+        """The actors of a phrase and of the phrases joined to it by "and". Two actors who
+        act together are one argument (``joined``: "The US and South Korea signed"); those
+        acted upon are each their own ("condemned Iraq and Turkey")."""
         mentions = list(actors.resolve_within(head))
         for conj in head.conjuncts:
             if conj.i > head.i:
                 mentions.extend(actors.resolve_within(conj))
-        if len(mentions) > 1 and len(head.conjuncts) == 1:
+        if joined and len(mentions) > 1 and len(head.conjuncts) == 1:
             # "The US and South Korea": two actors, one argument; in a longer list ("Germany,
             # Russia, Sweden and Norway") each is its own.
             start, end = argument_span(head, joined=True)
