@@ -298,6 +298,16 @@ def test_actors_acted_upon_together_are_each_their_own_argument(coder):
     assert {text[slice(*e.target.phrase_span)] for e in events if e.target} == {"Iraq", "Turkey"}
 
 
+def test_a_meeting_is_each_sides_but_a_wish_to_meet_only_its_speakers(coder):
+    text = "Peru met Chile in Lima."
+    assert {(e.source.actor.code, e.target.actor.code) for e in coded(coder, text).events} == {
+        ("PER", "CHL"),
+        ("CHL", "PER"),
+    }
+    (wish,) = coded(coder, "Peru is willing to meet Chile.").events
+    assert (wish.source.actor.code, wish.target.actor.code) == ("PER", "CHL")
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]
@@ -383,11 +393,13 @@ def test_weekday_resolves_against_the_publication_date(coder):
         origin="test",
     )
     (result,) = code_batch([article], coder)
-    (event,) = [e for e in result.events if e.cameo == "040"]
-    assert event.date is not None
-    assert (event.date.date, event.date.origin) == (dt.date(2025, 6, 13), "sentence")
-    assert event.location is not None and event.location.name == "Ottawa"
-    assert event.location.country == "CAN"
+    meeting = [e for e in result.events if e.cameo == "040"]
+    assert len(meeting) == 2  # each side's
+    for event in meeting:
+        assert event.date is not None
+        assert (event.date.date, event.date.origin) == (dt.date(2025, 6, 13), "sentence")
+        assert event.location is not None and event.location.name == "Ottawa"
+        assert event.location.country == "CAN"
 
 
 def test_adjectives_joined_by_and_make_one_actor_each(coder):

@@ -41,6 +41,19 @@ def test_all_required_events_and_nothing_forbidden(coded):
     assert report.required_found == 5
 
 
+def test_the_meeting_coded_again_from_another_sentence_is_a_copy(coded):
+    _, events = coded
+    meeting = next(e for e in events if e["cameo"].startswith("04"))
+    from_both_sides = [
+        meeting,
+        {**meeting, "source": meeting["target"], "target": meeting["source"]},
+    ]
+    assert score_seed(load_seed(SEED), [*events, *from_both_sides]).violations == []
+    copy = {**meeting, "span": [meeting["span"][1] + 10, meeting["span"][1] + 60]}
+    (violation,) = score_seed(load_seed(SEED), [*events, copy]).violations
+    assert "2 sentences" in violation
+
+
 def test_meeting_is_dated_from_the_sentence_and_placed_in_beijing(coded):
     _, events = coded
     report = score_seed(load_seed(SEED), events)

@@ -148,21 +148,22 @@ def test_recoding_applies_changed_dictionaries(coded_store, coder, tmp_path):
     verbs = resources.files("communique") / "data" / "verbs.yml"
     data = yaml.safe_load(verbs.read_text(encoding="utf-8"))
     data["verbs"].update({"meet": "043", "meet with": "043"})
+    data["mutual"] = [*data["mutual"], "043"]  # hosted from each side, as met was
     data["version"] = 999
     changed = tmp_path / "verbs.yml"
     changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     new_coder = dataclasses.replace(coder, patterns=load_patterns(changed))
     before = events_of(coded_store)
     meetings = [e for e in before if e.cameo == "040" and e.trigger == "met with"]
-    assert len(meetings) == 1
+    assert len(meetings) == 2  # each side's
     with EventStore(coded_store) as store:
         summary = recode(store, new_coder)
-    assert summary.retyped == 1 and summary.added == summary.removed == 0
+    assert summary.retyped == 2 and summary.added == summary.removed == 0
     assert list(summary.old_versions) == [coder.version] != [new_coder.version]
     assert "verbs-999" in summary.new_version
     after = events_of(coded_store)
-    (meeting,) = [e for e in after if e.span == meetings[0].span and e.cameo == "043"]
-    assert (meeting.source, meeting.target) == (meetings[0].source, meetings[0].target)
+    hosted = [e for e in after if e.span == meetings[0].span and e.cameo == "043"]
+    assert {(e.source, e.target) for e in hosted} == {(m.source, m.target) for m in meetings}
     assert {e.cameo for e in after} - {e.cameo for e in before} == {"043"}
 
 

@@ -559,6 +559,13 @@ class SentenceCoder:
                         return _Found(self._resolve_all(grandchild, actors), False)
         return _Found([], False, direct.phrase)
 
+    def _one_sided(self, word: Token) -> bool:
+        """Whether a trigger word is one side's wish: "offered to meet", "is willing to meet"."""
+        patterns = self._patterns
+        return (
+            patterns.lemma(word) in patterns.intent_verbs or word.lower_ in patterns.intent_frames
+        )
+
     def _moves_forces(self, verb: Token) -> bool:
         """Whether a verb moves forces: "withdrew its troops", "is deploying 300 troops"."""
         return self._patterns.lemma(verb) in self._patterns.moving_verbs and any(
@@ -680,6 +687,8 @@ class SentenceCoder:
             pairs = [(None, t) for t in targets.mentions]
         elif sources.mentions and targets.mentions:
             pairs = [(s, t) for s in sources.mentions for t in targets.mentions]
+            if code in self._patterns.mutual and not self._one_sided(trigger[0]):
+                pairs += [(t, s) for s, t in pairs]  # "X met Y", "X will meet Y": Y met X
         elif len(sources.mentions) >= 2 and code in self._patterns.symmetric:
             # "China and Peru signed", "the two sides held talks": each acts on the other.
             pairs = [(s, t) for s in sources.mentions for t in sources.mentions if s is not t]

@@ -64,6 +64,7 @@ class Patterns:
     hypothetical_modals: frozenset[str]
     future_auxiliaries: frozenset[str]
     symmetric: frozenset[str]
+    mutual: frozenset[str]  # "X met Y": Y met X as well
     no_target: frozenset[str]
     alone_roots: frozenset[str]  # CAMEO roots (or codes) whose events may lack a target
     needs_target: frozenset[str]  # triggers that say nothing without one ("released", "told")
@@ -194,6 +195,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         hypothetical_modals=_words(file, data, "hypothetical_modals"),
         future_auxiliaries=_words(file, data, "future_auxiliaries"),
         symmetric=symmetric,
+        mutual=_words(file, data, "mutual"),
         no_target=_words(file, data, "no_target"),
         alone_roots=_words(file, data, "alone_roots"),
         needs_target=_words(file, data, "needs_target"),
