@@ -308,6 +308,23 @@ def test_a_meeting_is_each_sides_but_a_wish_to_meet_only_its_speakers(coder):
     assert (wish.source.actor.code, wish.target.actor.code) == ("PER", "CHL")
 
 
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        (
+            "Turkish authorities imposed a curfew in the town of Silopi in southeastern Turkey.",
+            "TURCVL",
+        ),
+        ("The Nigerian government eased restrictions on Friday in Kano.", "NGACVL"),
+        # what is done to someone named stays done to them
+        ("Libya freed 37 prisoners from a jail in Tripoli.", None),
+    ],
+)
+def test_a_measure_on_a_named_place_acts_on_its_people(coder, text, target):
+    (event,) = coded(coder, text).events
+    assert (event.target.actor.code if event.target else None) == target
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

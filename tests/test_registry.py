@@ -81,7 +81,9 @@ def jsonl(path: Path, *records: dict) -> str:
 
 
 def source_of(coded: CodedArticle) -> Actor | None:
-    (event,) = coded.events
+    """The source of the sentence's subject's event (a meeting is coded from each side, the
+    subject's side first)."""
+    event = coded.events[0]
     return event.source.actor if event.source else None
 
 
@@ -216,14 +218,9 @@ def test_a_person_introduced_in_one_run_is_recognised_in_the_next(coder, tmp_pat
         assert (person.code, person.role, person.evidence) == ("CHNGOV", "Premier", INTRODUCED)
     with EventStore(db) as store:
         run([jsonl(tmp_path / "second.jsonl", SECOND)], store, coder)
-        (event,) = events_by_article(store)["second"]
-    assert event.source is not None
-    assert (event.source.code, event.source.name, event.source.role) == (
-        "CHNGOV",
-        "Li Qiang",
-        "Premier",
-    )
-    assert event.source.text == "Li Qiang"
+        events = events_by_article(store)["second"]
+    sides = {(e.source.code, e.source.name, e.source.role, e.source.text) for e in events}
+    assert ("CHNGOV", "Li Qiang", "Premier", "Li Qiang") in sides
 
 
 def test_without_the_registry_the_untitled_name_is_nobody(coder):
@@ -252,9 +249,8 @@ def test_a_run_knows_the_people_of_its_start_and_the_next_run_what_it_taught(cod
         run([both], store, one_at_a_time)
         assert "second" not in events_by_article(store)
         run([again], store, one_at_a_time)
-        (event,) = events_by_article(store)["third"]
-    assert event.source is not None
-    assert (event.source.code, event.source.name) == ("PERGOV", "Elmer Schialer")
+        events = events_by_article(store)["third"]
+    assert ("PERGOV", "Elmer Schialer") in {(e.source.code, e.source.name) for e in events}
 
 
 def test_first_and_last_seen_follow_the_articles(coder, tmp_path):
@@ -308,8 +304,8 @@ def test_what_the_article_says_wins_over_the_registry(coder):
         [Article("namesake", text, published=dt.date(2024, 7, 3))], coder, registry
     )
     assert isinstance(coded, CodedArticle)
-    sources = {e.source.actor.code for e in coded.events if e.source}
-    assert sources == {"SGPGOV"}
+    sides = {m.actor.code for e in coded.events for m in (e.source, e.target) if m}
+    assert sides == {"SGPGOV", "BRAGOV", "ARGGOV"}  # Li Qiang is the article's, twice
 
 
 def test_a_sighting_needs_a_country(coder):

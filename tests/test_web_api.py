@@ -30,7 +30,9 @@ def coded(db):
 @pytest.fixture(scope="module")
 def meeting(coded):
     """The id of the event 'Chinese Premier Li Qiang met with ... Boluarte in Beijing'."""
-    (found,) = [e["id"] for e in coded if e["trigger"] == "met with"]
+    (found,) = [
+        e["id"] for e in coded if e["trigger"] == "met with" and e["source"]["code"] == "CHNGOV"
+    ]
     return found
 
 

@@ -126,7 +126,9 @@ def test_overview_then_a_dyad_then_an_event_reaches_the_highlighted_sentence(pag
     ]
     assert page.locator("table.events tbody tr").count() == len(between)
 
-    row = page.locator("table.events tbody tr", has_text="met with")
+    # The meeting is coded from each side; the Chinese premier's side is the one checked.
+    source_cell = page.locator("td:nth-child(2)", has_text="CHNGOV")
+    row = page.locator("table.events tbody tr", has_text="met with").filter(has=source_cell)
     row.locator("a.event-link").click()
     page.wait_for_url("**/event/*")
     trigger = page.locator("blockquote.sentence mark.hl-trigger")

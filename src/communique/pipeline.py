@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TextIO
 
@@ -47,12 +47,14 @@ from communique.quotes import QuoteFinder, SpeechVerbs, quote_of
 from communique.readers import read_inputs
 from communique.readers.decode import LONE_SURROGATE
 from communique.records import (
+    Actor,
     Article,
     CleanArticle,
     CodedArticle,
     Event,
     Mention,
     Passage,
+    Place,
     Quote,
     Rejected,
     Sentence,
@@ -286,6 +288,8 @@ def _event(
     trigger_start = passage.start + coding.trigger_span[0]
     trigger_end = passage.start + coding.trigger_span[1]
     quote = quote_of((trigger_start, trigger_end), said)
+    place = event_place(coding.predicate, dateline_place, countries, coder.places, passage.start)
+    coding = _people_of_the_place(coding, place, article, coder.patterns)
     return Event(
         id=_event_id(article.article.id, sentence.index, coding),
         article_id=article.article.id,
@@ -301,14 +305,40 @@ def _event(
         trigger_span=(trigger_start, trigger_end),
         object_phrase=coding.object_phrase,
         date=event_date(coding.predicate, article, passage.start),
-        location=event_place(
-            coding.predicate, dateline_place, countries, coder.places, passage.start
-        ),
+        location=place,
         coder_version=coder.version,
         quote_id=quote.id if quote else None,
         themes=coder.themes.of(sentence.text),
         tone=coder.tone.score(sentence.text),
     )
+
+
+def _people_of_the_place(
+    coding: Coding, place: Place | None, article: CleanArticle, patterns: Patterns
+) -> Coding:
+    """A curfew, a sanction or a threat with no actor named as its target, directed at a
+    place the sentence names, acts on the people there: "imposed a curfew in Cizre, Turkey"
+    is done to Turkey's civilians (TURCVL)."""
+    if (
+        coding.target is not None
+        or coding.source is None
+        or place is None
+        or place.origin != "sentence"
+        or place.span is None
+        or place.country is None
+        or not any(coding.code.startswith(root) for root in patterns.place_directed_roots)
+    ):
+        return coding
+    phrase = coding.object_phrase or place.span
+    if not (phrase[0] <= place.span[0] and place.span[1] <= phrase[1]):
+        words = article.article.text[phrase[0] : phrase[1]].lower().split()
+        if not patterns.measures.intersection(words):
+            return coding  # done to something else: "freed prisoners from a jail in Juba"
+        phrase = place.span  # a measure taken in the place: "eased emergency measures in Kosovo"
+    actor = Actor(code=f"{place.country}CVL", country=place.country, sector="CVL", kind="group")
+    text = article.article.text[place.span[0] : place.span[1]]
+    target = Mention(actor=actor, text=text, span=place.span, phrase=phrase)
+    return replace(coding, target=target, object_phrase=None, confidence=coding.confidence - 0.1)
 
 
 def _event_id(article_id: str, sentence_index: int, coding: Coding) -> str:

@@ -65,6 +65,8 @@ class Patterns:
     future_auxiliaries: frozenset[str]
     symmetric: frozenset[str]
     mutual: frozenset[str]  # "X met Y": Y met X as well
+    place_directed_roots: frozenset[str]  # "a curfew in Cizre" acts on the people there
+    measures: frozenset[str]  # "curfew", "restrictions": what is imposed on a place's people
     no_target: frozenset[str]
     alone_roots: frozenset[str]  # CAMEO roots (or codes) whose events may lack a target
     needs_target: frozenset[str]  # triggers that say nothing without one ("released", "told")
@@ -196,6 +198,8 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         future_auxiliaries=_words(file, data, "future_auxiliaries"),
         symmetric=symmetric,
         mutual=_words(file, data, "mutual"),
+        place_directed_roots=_words(file, data, "place_directed_roots"),
+        measures=_words(file, data, "measures"),
         no_target=_words(file, data, "no_target"),
         alone_roots=_words(file, data, "alone_roots"),
         needs_target=_words(file, data, "needs_target"),
