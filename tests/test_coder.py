@@ -325,6 +325,31 @@ def test_a_measure_on_a_named_place_acts_on_its_people(coder, text, target):
     assert (event.target.actor.code if event.target else None) == target
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a way blocked is a protest with no actor acted upon; people in a capital are its
+        ("Demonstrators in Nairobi blocked roads on Monday.", ("KENCVL", "144", None)),
+        # who is asked to act, in the clause of a demand
+        (
+            "The Kenyan union reiterated its demand that Uganda lift restrictions on traders.",
+            ("KENLAB", "100", "UGA"),
+        ),
+        # a name in brackets names the body it follows
+        (
+            "The International Labor Office (ILO) reiterated its demand that Peru pay the workers.",
+            ("IGOUNOLAB", "100", "PER"),
+        ),
+    ],
+)
+def test_protests_demands_and_bracketed_names(coder, text, expected):
+    assert expected in events_of(coder, text)
+
+
+def test_blocking_a_plan_is_no_protest(coder):
+    assert all(cameo != "144" for _, cameo, _ in events_of(coder, "Kenya blocked the deal."))
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

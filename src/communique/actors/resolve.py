@@ -42,6 +42,7 @@ TIME_WORDS = frozenset(
     ).split()
 )
 # Prepositions that make a place of what follows: "in Beijing", "near Kabul".
+_PLACE_KINDS = ("country", "adjective", "metonym")
 _PLACE_PREPS = frozenset(
     {"in", "at", "near", "inside", "outside", "around", "across", "throughout"}
 )
@@ -95,6 +96,11 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
         kept.pop(0)
     first, last = kept[0], kept[-1]
     return first.idx, last.idx + len(last.text)
+
+
+def _bracketed(appos: Token) -> bool:
+    """Whether an apposition is a name in brackets: "the Workers' Party (PT)"."""
+    return appos.dep_ == "appos" and appos.i > 0 and appos.doc[appos.left_edge.i - 1].text == "("
 
 
 def _dummy_it(pronoun: Token) -> bool:
@@ -357,6 +363,7 @@ class ArticleActors:
                 )
                 for child in current.children
                 if child.dep_ not in ("relcl", "acl", "ccomp", "advcl", "xcomp", "appos")
+                or _bracketed(child)  # "The International Labor Office (ILO)"
             )
         return []
 
@@ -564,12 +571,13 @@ class ArticleActors:
 
     def _country_of(self, head: Token) -> str | None:
         """A country after the head: "the president of Peru", "rebels in the Ivory Coast",
-        "doctors from Cuba"."""
+        "doctors from Cuba"; a capital where they are: "demonstrators in Baghdad"."""
         for child in head.rights:
             if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
+                kinds = ("country", "adjective") if child.lower_ == "of" else _PLACE_KINDS
                 for obj in child.children:
                     match = self._matches.get(obj.i)
-                    if match is not None and match.hit.kind in ("country", "adjective"):
+                    if match is not None and match.hit.kind in kinds:
                         return match.hit.code
         return None
 

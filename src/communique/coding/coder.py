@@ -149,7 +149,14 @@ class SentenceCoder:
                 targets = self._partner_within(action, actors, any_object=True)
         if mistagged:
             sources = _Found(sources.mentions, False)
-        human = self._human_object(token)
+        # "freed the blogger", "blocked roads": done to someone, or a protest, all the same
+        human = self._human_object(token) or (
+            code[:2] == "14"
+            and any(
+                c.dep_ == "dobj" and self._patterns.lemma(c) in self._patterns.ways
+                for c in token.children
+            )
+        )
         alone = self._patterns.stands_alone(key, code, sources.direct, human)
         unnamed = not sources.mentions and code[:2] in _VIOLENCE and self._by_a_weapon(token)
         return self._pairs(
@@ -217,6 +224,13 @@ class SentenceCoder:
             targets = self._children(predicate, ("dative",), actors)
         if not targets.mentions:
             targets = self._partner_within(token, actors)  # "a suspension of links with Serbia"
+        if not targets.mentions and code[:2] in self._patterns.asking_roots:
+            # "reiterated its demand that Israel ease restrictions": who is asked to act
+            for holder in (token, predicate):  # the parser hangs the clause on either
+                asked = self._clause_subject(holder, actors)
+                if asked.mentions:
+                    targets = asked
+                    break
         if not targets.mentions:
             targets = _Found([], False, acted_upon)
         human = self._human_object(token, ("pobj",))  # "the release of two nationals"
@@ -271,7 +285,7 @@ class SentenceCoder:
     def _clause_subject(self, token: Token, actors: ArticleActors) -> _Found:
         """The subject of the clause a word governs, as actors or as the phrase acted upon."""
         for clause in token.children:
-            if clause.dep_ == "ccomp":
+            if clause.dep_ in ("ccomp", "acl"):  # "pessimistic that ...", "a demand that ..."
                 found = self._children(clause, _SUBJECTS, actors)
                 if found.mentions or found.phrase is not None:
                     return found

@@ -71,6 +71,7 @@ class Patterns:
     alone_roots: frozenset[str]  # CAMEO roots (or codes) whose events may lack a target
     needs_target: frozenset[str]  # triggers that say nothing without one ("released", "told")
     human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
+    ways: frozenset[str]  # "blocked roads": a way blocked is a protest, no actor needed
     attitudes: dict[str, str]  # "pessimistic" → 012: a stated attitude
     weapons: frozenset[str]  # "bomb", "missile": violence whose user may go unnamed
     verbal_readings: dict[str, str]  # "attack" → 111 when done to a plan or a policy
@@ -204,6 +205,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         alone_roots=_words(file, data, "alone_roots"),
         needs_target=_words(file, data, "needs_target"),
         human_objects=_words(file, data, "human_objects"),
+        ways=_words(file, data, "ways"),
         attitudes=_codes(file, data, "attitudes", known),
         weapons=_words(file, data, "weapons"),
         verbal_readings=_codes(file, data, "verbal_readings", known),
