@@ -350,6 +350,32 @@ def test_blocking_a_plan_is_no_protest(coder):
     assert all(cameo != "144" for _, cameo, _ in events_of(coder, "Kenya blocked the deal."))
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # aid stands without a receiver; what it is for names one
+        ("The Kenyan government sent humanitarian aid on Monday.", ("KENGOV", "073", None)),
+        ("Japan donated ventilators to assist Kenya.", ("JPN", "070", "KEN")),
+        # a name no dictionary knows is an actor all the same
+        ("The Earth Liberation Front claimed responsibility for the fire.", ("---", "015", None)),
+    ],
+)
+def test_aid_and_unknown_names(coder, text, expected):
+    assert expected in events_of(coder, text)
+
+
+def test_an_unknown_name_keeps_its_words_and_says_it_is_unknown(coder):
+    text = "The Earth Liberation Front claimed responsibility for the fire."
+    (event,) = coded(coder, text).events
+    assert event.source is not None and event.source.actor.kind == "unknown"
+    assert event.source.text == "The Earth Liberation Front"
+
+
+@pytest.mark.parametrize("text", ["The company provided details.", "Kenya gave a briefing."])
+def test_giving_what_is_no_aid_to_nobody_is_no_event(coder, text):
+    assert events_of(coder, text) == []
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

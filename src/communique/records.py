@@ -100,7 +100,8 @@ class Actor:
     code: str  # "CHNGOV", "IGOUNO", "---REB"
     country: str | None  # ISO 3166 alpha-3
     sector: str | None  # "GOV", "MIL", ...
-    kind: str  # "state", "person", "organisation", "igo", "group"
+    kind: str  # "state", "person", "organisation", "igo", "group"; "unknown": a name no
+    # dictionary knows ("The Earth Liberation Front claimed ..."), its code "---"
     name: str | None = None
     role: str | None = None
 

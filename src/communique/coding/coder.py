@@ -20,7 +20,7 @@ from spacy.tokens import Span, Token
 
 from communique.actors.resolve import TIME_PREPS, TIME_WORDS, ArticleActors, argument_span
 from communique.coding.patterns import Patterns
-from communique.records import Mention
+from communique.records import Actor, Mention
 
 _SUBJECTS = frozenset({"nsubj", "csubj", "expl"})
 _DESTINATIONS = frozenset({"to", "from", "into", "in", "against"})  # where moved forces go or leave
@@ -149,6 +149,8 @@ class SentenceCoder:
                 targets = self._partner_within(action, actors, any_object=True)
         if mistagged:
             sources = _Found(sources.mentions, False)
+        if not targets.mentions and code[:2] == "07":
+            targets = self._helped((token,), targets, actors)
         # "freed the blogger", "blocked roads": done to someone, or a protest, all the same
         human = self._human_object(token) or (
             code[:2] == "14"
@@ -233,6 +235,8 @@ class SentenceCoder:
                     break
         if not targets.mentions:
             targets = _Found([], False, acted_upon)
+        if not targets.mentions and code[:2] == "07":
+            targets = self._helped((token, predicate), targets, actors)
         human = self._human_object(token, ("pobj",))  # "the release of two nationals"
         alone = self._patterns.stands_alone(
             self._patterns.lemma(token), code, sources.direct, human
@@ -281,6 +285,29 @@ class SentenceCoder:
         if not targets.mentions and targets.phrase is None:
             targets = self._clause_subject(predicate, actors)  # the parser hangs it on "is"
         return self._pairs(sources, targets, code, predicate, (predicate, token), alone=True)
+
+    def _helped(self, words: tuple[Token, ...], found: _Found, actors: ArticleActors) -> _Found:
+        """Who aid goes to, named in what it is for: "donated ventilators to assist
+        Ethiopia", "assistance ... to help people in Somalia"; else what was ``found``."""
+        holders = [*words, *(c for w in words for c in w.children if c.dep_ == "dobj")]
+        for holder in holders:
+            for clause in holder.children:
+                if clause.dep_ in ("acl", "advcl", "xcomp") and (
+                    self._patterns.lemma(clause) in self._patterns.helping_verbs
+                ):
+                    helped = self._children(clause, ("dobj",), actors)
+                    if helped.mentions:
+                        return _Found(helped.mentions, False)
+                    if found.phrase is None and helped.phrase is not None:
+                        return helped
+        return found
+
+    def _unknown(self, head: Token, actors: ArticleActors) -> Mention:
+        """A named actor no dictionary knows: code "---", kind "unknown", its words kept."""
+        start, end = argument_span(head)
+        span = (actors.offset + start, actors.offset + end)
+        actor = Actor(code="---", country=None, sector=None, kind="unknown")
+        return Mention(actor=actor, text=head.doc.text[start:end], span=span, phrase=span)
 
     def _clause_subject(self, token: Token, actors: ArticleActors) -> _Found:
         """The subject of the clause a word governs, as actors or as the phrase acted upon."""
@@ -535,7 +562,12 @@ class SentenceCoder:
                     speaker = self._subjects(verb.head, actors, depth + 1)
                     if speaker.mentions:
                         return _Found(speaker.mentions, True)
-                return _Found(self._resolve_all(child, actors), True)
+                found = self._resolve_all(child, actors)
+                if not found and child.pos_ == "PROPN" and child.lower_ not in TIME_WORDS:
+                    # A name no dictionary knows is an actor all the same, of no known
+                    # country: "The Earth Liberation Front claimed responsibility".
+                    found = [self._unknown(child, actors)]
+                return _Found(found, True)
         if self._mistagged_verb(verb):
             left = next(c for c in verb.lefts if c.dep_ == "compound")
             return _Found(actors.resolve(left), False)
