@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= communique.duckdb
 CORPUS ?= ../shared/corpora/bbc-fulltext
 
-.PHONY: demo test check lint types bench bench-dask bench-cluster eval eval-cluster load vendor-web fuzz clean
+.PHONY: demo test check lint types bench bench-dask bench-cluster eval eval-cluster load vendor-web fuzz kills clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ vendor-web:
 # Issue 10: thousands of hostile inputs a target (a few minutes); `make test` runs 50 of each.
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py
+
+# Issue 10: `communique code`, `recode` and distributed runs SIGKILLed twenty times each and
+# run again; prints the kills each survived and the rows lost or duplicated (`make test`
+# kills a run into a Parquet dataset 5 times, this 20).
+kills: $(STAMP)
+	COMMUNIQUE_DATASET_KILLS=20 $(BIN)/pytest -q -s tests/test_kills.py
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -115,6 +115,25 @@ def test_a_worker_killed_mid_run_still_gives_the_full_result(client, inputs, pla
     client.wait_for_workers(2, timeout=60)  # the nanny restarts it, for the tests after
 
 
+def test_each_worker_keeps_the_coder_it_loaded_when_a_run_registers_it(client):
+    # Each run registers the coder; a worker that has it must not load another (it did,
+    # when the local cluster gave the workers the coder as their own plugin).
+    name = distributed.CoderPlugin(PipelineConfig()).name
+
+    def loaded(dask_worker) -> int:
+        return id(dask_worker.plugins[name])
+
+    before = client.run(loaded)
+    client.register_plugin(distributed.CoderPlugin(PipelineConfig()))
+    assert client.run(loaded) == before
+
+
+def test_local_workers_keep_the_default_malloc_settings(client):
+    # Dask's MALLOC_TRIM_THRESHOLD_ made coding 11% slower in a worker.
+    found = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+    assert set(found.values()) == {None}
+
+
 class Stop(Exception):
     """Stands for whatever stops a run part-way (Ctrl-C, a lost driver)."""
 

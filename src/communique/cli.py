@@ -1025,13 +1025,15 @@ def serve(
         typer.Option(help="An origin whose pages may read the API (repeatable); default: none."),
     ] = None,
 ) -> None:
-    """Serve the store read-only: web pages and a REST API (schema at /api/openapi.json)."""
+    """Serve the store read-only: web pages and a REST API (schema at /api/openapi.json).
+    Answers come from a copy of the store, taken again when `communique code` changes it."""
     import uvicorn
 
+    from communique.store.snapshots import StoreSnapshots
     from communique.web import WebSettings, create_app
 
     try:
-        store = EventStore(db, read_only=True)
+        snapshots = StoreSnapshots(db)
     except CommuniqueError as error:
         raise _fail(error) from None
     settings = WebSettings(cors_origins=tuple(cors_origin or ()))
@@ -1041,9 +1043,9 @@ def serve(
         markup=False,
     )
     try:
-        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(snapshots, settings), host=host, port=port, log_level="warning")
     finally:
-        store.close()
+        snapshots.close()
 
 
 plot = typer.Typer(

@@ -10,7 +10,8 @@
    run's rule too, see pipeline.py), so batches never wait on each other and the result is
    the plain run's, whatever the number of workers.
 3. A worker loads the coder once, as soon as it has joined, and keeps it for its life
-   (``CoderPlugin``); the run's registry reaches each worker once (``RunPlugin``). Dask gives
+   (``CoderPlugin``); the people the run's registry starts from beyond the leaders that
+   ship (which the coder holds) reach each worker once (``RunPlugin``). Dask gives
    the batches of a worker that dies to the others, and a worker process restarted by its
    nanny gets both plugins again.
 4. The driver takes results in input order. Into the store, each article goes through
@@ -45,9 +46,7 @@ from typing import Any, Protocol, TextIO
 import dask
 from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed, get_worker
 
-from communique.actors.gazetteer import default_gazetteer
-from communique.actors.registry import PersonEntry, PersonRegistry, builtin_people
-from communique.actors.sectors import default_sectors
+from communique.actors.registry import PersonEntry, PersonRegistry
 from communique.errors import ClusterError, CommuniqueError
 from communique.pipeline import Coder, PipelineConfig, RunSummary, batches, code_batch
 from communique.readers import STDIN, read_inputs
@@ -68,11 +67,15 @@ CONNECT_TIMEOUT = "10s"
 # Coding 300 BBC articles in a worker took 27% more CPU time than in a plain process with
 # them, 13% without. A local cluster's workers do without the profiler and check less often;
 # README, "Running on a cluster", says how to start the workers of a real cluster alike.
+# Dask's nanny also sets MALLOC_TRIM_THRESHOLD_ in its workers, so that they give memory back
+# sooner; that fixes glibc's mmap threshold, and spaCy's many small allocations then cost
+# three times as many page faults: coding took 11% more CPU time. It is left unset.
 WORKER_SETTINGS = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "2s",
     "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
 }
 WORKERS_TIMEOUT = 60  # seconds to wait for the first worker of an existing cluster
 
@@ -92,7 +95,7 @@ class ClusterSpec:
 @contextmanager
 def connect(spec: ClusterSpec, config: PipelineConfig | None = None) -> Iterator[Client]:
     """A client of the cluster ``spec`` names, closed (with a local cluster) on exit. The
-    workers of a local cluster start loading the coder of ``config`` as they start."""
+    workers of a local cluster start loading the coder of ``config`` as soon as they are up."""
     if spec.scheduler:
         try:
             client = Client(spec.scheduler, timeout=CONNECT_TIMEOUT)
@@ -112,7 +115,7 @@ def connect(spec: ClusterSpec, config: PipelineConfig | None = None) -> Iterator
             yield client
         return
     # One thread per worker: spaCy and the coder are pure Python, so a process per core
-    # is what runs in parallel. The workers start loading the coder as they start.
+    # is what runs in parallel.
     with dask.config.set(WORKER_SETTINGS):
         cluster = LocalCluster(
             n_workers=spec.workers or 1,
@@ -120,9 +123,12 @@ def connect(spec: ClusterSpec, config: PipelineConfig | None = None) -> Iterator
             processes=True,
             dashboard_address=":0",  # any free port: 8787 may be taken
             silence_logs=logging.ERROR,
-            plugins={CoderPlugin(config or PipelineConfig())},
         )
     with cluster, Client(cluster) as client:
+        # Through the scheduler, not as the workers' own plugin: the scheduler gives it to
+        # a worker its nanny restarts, and knows it when the run registers it again. Given
+        # both ways, each worker loaded the coder twice at once (4.5 s of CPU time).
+        client.register_plugin(CoderPlugin(config or PipelineConfig()))
         yield client
 
 
@@ -162,9 +168,18 @@ class CoderPlugin(WorkerPlugin):
 class RunPlugin(WorkerPlugin):
     """What one run's batches share on a worker: the registry as the run found it."""
 
-    def __init__(self, run_id: str, registry: PersonRegistry) -> None:
+    def __init__(self, run_id: str, people: Sequence[PersonEntry]) -> None:
         self.name = f"communique-run-{run_id}"
-        self.registry = registry
+        self.people = tuple(people)  # beyond the built-in leaders
+        self._registry: PersonRegistry | None = None
+
+    def registry(self, coder: Coder) -> PersonRegistry:
+        """The plain run's registry: the leaders that ship (the coder has them), then the
+        people the run found. Made on the worker, once: the driver need not load the
+        leaders, nor ship them."""
+        if self._registry is None:
+            self._registry = PersonRegistry([*coder.people.entries(), *self.people])
+        return self._registry
 
 
 # -- one batch, on a worker --------------------------------------------------------------
@@ -198,7 +213,8 @@ def code_part(batch: Batch, coder_plugin: str, run_plugin: str, parquet: bool) -
     plugins = get_worker().plugins
     coder, run = plugins[coder_plugin], plugins[run_plugin]
     assert isinstance(coder, CoderPlugin) and isinstance(run, RunPlugin)
-    return code_batch_part(batch, coder.coder(), run.registry, parquet)
+    loaded = coder.coder()
+    return code_batch_part(batch, loaded, run.registry(loaded), parquet)
 
 
 def code_batch_part(
@@ -267,11 +283,19 @@ class DatasetDestination:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.manifest_path = folder / DATASET_MANIFEST
-        if folder.exists() and not self.manifest_path.exists() and any(folder.iterdir()):
+        # Files a run was killed while writing (``_write_aside``): never renamed into place.
+        staged = [*folder.glob(f".{DATASET_MANIFEST}.*.tmp"), *folder.glob("*/**/.part-*.tmp")]
+        if (
+            folder.exists()
+            and not self.manifest_path.exists()
+            and any(path not in staged for path in folder.iterdir())
+        ):
             raise ClusterError(
                 f"{folder}: not empty and holds no communique run; give --output a new or "
                 "empty folder"
             )
+        for path in staged:
+            path.unlink(missing_ok=True)
 
     def is_stored(self, article_id: str) -> bool:
         return False
@@ -282,14 +306,21 @@ class DatasetDestination:
             path = self.folder / name
             path.parent.mkdir(parents=True, exist_ok=True)
             # Written aside and renamed: a reader never sees half a file.
-            staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            staged.write_bytes(data)
-            staged.replace(path)
+            _write_aside(path, data)
         return sorted(result.files)
 
     def drop(self, files: Sequence[str]) -> None:
         for name in files:
             (self.folder / name).unlink(missing_ok=True)
+
+
+def _write_aside(path: Path, data: bytes) -> None:
+    """Write a file aside and rename it into place: a reader, or a run started again after
+    a kill, never sees half of it. What a kill leaves aside starts with "." and ends with
+    ".tmp": readers of a dataset pass over it, and the next run removes it."""
+    staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    staged.write_bytes(data)
+    staged.replace(path)
 
 
 # -- the manifest ------------------------------------------------------------------------
@@ -365,7 +396,9 @@ class Manifest:
         header: dict[str, Any] = {"format": MANIFEST_FORMAT, "run": key.record()}
         header["people"] = [_entry_record(entry) for entry in manifest.people]
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(header, ensure_ascii=False) + "\n", encoding="utf-8")
+        # Whole or not at all: a run killed while writing its header starts afresh, where
+        # half a header would look like another run's.
+        _write_aside(path, (json.dumps(header, ensure_ascii=False) + "\n").encode("utf-8"))
         return manifest
 
     def finished(self, batch: Batch) -> BatchEntry | None:
@@ -387,7 +420,7 @@ class Manifest:
                 del self.entries[entry.ordinal]
             header = self.path.read_text(encoding="utf-8").splitlines()[0]
             lines = [header, *(json.dumps(e.record()) for _, e in sorted(self.entries.items()))]
-            self.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            _write_aside(self.path, ("\n".join(lines) + "\n").encode("utf-8"))
         return dropped
 
 
@@ -484,11 +517,7 @@ def code_on_cluster(
     )
     coder_plugin = CoderPlugin(config)
     client.register_plugin(coder_plugin)  # the workers start loading the coder
-    gazetteer, sectors = default_gazetteer(), default_sectors()
-    leaders = builtin_people(gazetteer.countries, sectors.sectors)
-    # The plain run's registry: the leaders that ship, then the store's people.
-    registry = PersonRegistry([*leaders.entries(), *manifest.people])
-    run_plugin = RunPlugin(uuid.uuid4().hex[:12], registry)
+    run_plugin = RunPlugin(uuid.uuid4().hex[:12], manifest.people)
     client.register_plugin(run_plugin)
     summary = ClusterSummary(workers=len(client.scheduler_info()["workers"]))
     try:

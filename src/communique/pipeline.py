@@ -3,23 +3,28 @@
     read → clean → annotate → actors → events → time & place → store
 
 ``code_batch`` is the unit of work: a batch of articles in, coded articles out, touching no
-store. ``run`` feeds it from the readers and writes each coded article to the store; a
-distributed run ships the same function to its workers.
+store. ``run`` feeds it from the readers and writes each coded article to the store, holding
+the store's file only while it checks and writes a batch, so that other processes can read
+the store during a run; a distributed run ships the same function to its workers.
 
 People learned across articles (the actor registry) reach ``code_batch`` as a
 ``PersonDirectory`` held in memory: ``run`` loads it from the store once, at its start, and
 codes every batch against that same registry. What an article teaches is stored with it and
-known from the next run on. So the batches of a run can be coded in any order, by any number
-of workers, with the same result (``distributed.py``). The batches themselves must stay the
+known from the next run on; a run killed part-way and started again codes with the registry
+its first start found (``EventStore.begin_run``), as if it had never stopped. So the batches
+of a run can be coded in any order, by any number of workers, with the same result
+(``distributed.py``). The batches themselves must stay the
 same: spaCy's parse of a text can change with the texts batched with it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 from typing import TextIO
 
 from spacy.language import Language
@@ -44,7 +49,7 @@ from communique.limits import (
     within_chars,
 )
 from communique.quotes import QuoteFinder, SpeechVerbs, quote_of
-from communique.readers import read_inputs
+from communique.readers import STDIN, read_inputs
 from communique.readers.decode import LONE_SURROGATE
 from communique.records import (
     Actor,
@@ -377,38 +382,83 @@ def run(
     """Read, code and store everything in ``inputs``; bad inputs are skipped, not fatal.
     ``on_note`` hears "origin: note" for what was left out of a coded article."""
     summary = RunSummary()
-    registry = PersonRegistry([*coder.people.entries(), *store.people()])
+    inputs = list(inputs)
+    key = run_key(inputs, coder.config)
+    registry = PersonRegistry([*coder.people.entries(), *store.begin_run(key)])
     articles = read_inputs(inputs, stdin=stdin, limits=coder.config.read)
-    for batch in batches(articles, coder.config.articles_per_batch):
-        fresh: list[Article] = []
-        fresh_ids: set[str] = set()
-        for item in batch:
-            if isinstance(item, Rejected):
-                summary.skipped.append(item)
-                if on_skip:
-                    on_skip(item)
-                continue
-            summary.read += 1
-            if item.id in fresh_ids or store.has_article(item.id):
-                summary.already_stored += 1
-            else:
-                fresh.append(item)
-                fresh_ids.add(item.id)
-        for result in code_batch(fresh, coder, registry):
-            if isinstance(result, Rejected):
-                summary.skipped.append(result)
-                if on_skip:
-                    on_skip(result)
-                continue
-            store.add(result)
-            if on_note:
-                for note in result.notes:
-                    on_note(f"{result.article.article.origin}: {note}")
-            summary.coded += 1
-            summary.events += len(result.events)
-        if on_progress:
-            on_progress(summary)
+    # Reading and coding take the time and need no store: the file is held once a batch,
+    # to write the last batch and check this one, so that `communique events` and `serve`
+    # can read it meanwhile (store/duckdb.py, "Readers during writes").
+    coded: list[CodedArticle | Rejected] = []
+    with store.shared():
+        for batch in batches(articles, coder.config.articles_per_batch):
+            with store.held():
+                _store_coded(coded, store, summary, on_skip, on_note)
+                fresh = _fresh_articles(batch, store, summary, on_skip)
+            if on_progress and coded:
+                on_progress(summary)
+            coded = code_batch(fresh, coder, registry)
+        with store.held():
+            _store_coded(coded, store, summary, on_skip, on_note)
+    store.finish_run(key)
+    if on_progress:
+        on_progress(summary)
     return summary
+
+
+def run_key(inputs: Sequence[str], config: PipelineConfig) -> str:
+    """What makes two starts of a run the same run: its inputs, resolved, and its settings."""
+    names = [name if name == STDIN else str(Path(name).resolve()) for name in inputs]
+    return json.dumps({"inputs": names, "config": repr(config)})
+
+
+def _fresh_articles(
+    batch: list[Article | Rejected],
+    store: EventStore,
+    summary: RunSummary,
+    on_skip: Callable[[Rejected], None] | None,
+) -> list[Article]:
+    """The batch's articles to code: neither rejected by their reader nor stored before."""
+    fresh: list[Article] = []
+    fresh_ids: set[str] = set()
+    for item in batch:
+        if isinstance(item, Rejected):
+            _skip(item, summary, on_skip)
+            continue
+        summary.read += 1
+        if item.id in fresh_ids or store.has_article(item.id):
+            summary.already_stored += 1
+        else:
+            fresh.append(item)
+            fresh_ids.add(item.id)
+    return fresh
+
+
+def _skip(item: Rejected, summary: RunSummary, on_skip: Callable[[Rejected], None] | None) -> None:
+    summary.skipped.append(item)
+    if on_skip:
+        on_skip(item)
+
+
+def _store_coded(
+    coded: list[CodedArticle | Rejected],
+    store: EventStore,
+    summary: RunSummary,
+    on_skip: Callable[[Rejected], None] | None,
+    on_note: Callable[[str], None] | None,
+) -> None:
+    for result in coded:
+        if isinstance(result, Rejected):
+            _skip(result, summary, on_skip)
+            continue
+        if not store.add(result):  # another run stored it since the check
+            summary.already_stored += 1
+            continue
+        if on_note:
+            for note in result.notes:
+                on_note(f"{result.article.article.origin}: {note}")
+        summary.coded += 1
+        summary.events += len(result.events)
 
 
 def batches(items: Iterator[Article | Rejected], size: int) -> Iterator[list[Article | Rejected]]:

@@ -3,13 +3,26 @@
 Each article is written in one transaction with its actors, events and the people it taught
 the actor registry, so a run that fails or is stopped part-way leaves every article either
 wholly stored or not at all.
+
+Readers during writes. DuckDB lets one process write a file, or any number read it, never
+both: the process that opens the file holds a lock on it. So a store is held briefly:
+
+- a long run lets go of the file while it reads and codes, and holds it only to check and
+  write a batch (``shared`` and ``held``); on letting go it writes everything through to the
+  file (CHECKPOINT), so the next process to open it finds every stored article whole;
+- opening waits, retrying, while another process holds the file (``LOCK_WAIT_SECONDS``), and
+  then says which file is busy;
+- `communique serve` answers from a copy of the file, made while it holds the file for
+  reading, and copies again when the file changes (``store/snapshots.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,8 +45,9 @@ from communique.store.formats import GdeltRow, GdeltSchema, gdelt_line
 from communique.store.merging import ArticleCopy, Explanation, MergeTables
 
 # 2: the people of the actor registry; 3: argument phrases of events; 4: each event's and
-# article's context: quotes (a table), themes, tone, a place's region and precision.
-SCHEMA_VERSION = 4
+# article's context: quotes (a table), themes, tone, a place's region and precision; 5: the
+# people an unfinished run began with.
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -134,6 +148,14 @@ CREATE TABLE IF NOT EXISTS people (
     article_id VARCHAR,
     source VARCHAR
 );
+-- The runs of `communique code` begun and not finished, and the people each began with.
+CREATE TABLE IF NOT EXISTS runs (key VARCHAR PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS run_people (
+    run VARCHAR NOT NULL,
+    name VARCHAR NOT NULL, code VARCHAR NOT NULL, country VARCHAR, sector VARCHAR, role VARCHAR,
+    aliases VARCHAR[], first_seen DATE, last_seen DATE, valid_from DATE, valid_to DATE,
+    sightings INTEGER, evidence VARCHAR, article_id VARCHAR, source VARCHAR
+);
 """
 
 # Columns added after the first release, for stores made before them.
@@ -176,6 +198,7 @@ _PEOPLE_COLUMNS = (
     "name, code, country, sector, role, aliases, first_seen, last_seen, valid_from, valid_to, "
     "sightings, evidence, article_id, source"
 )
+_PEOPLE_ORDER = " ORDER BY name, coalesce(valid_from, first_seen), role, code"
 # One row per person, role, code and term; a person without a role has a NULL one.
 _PERSON_KEY = (
     "name = ? AND role IS NOT DISTINCT FROM ? AND code = ? AND valid_from IS NOT DISTINCT FROM ?"
@@ -321,6 +344,35 @@ class GdeltImport:
     replaced: int
 
 
+# How long opening a store waits while another process holds the file: a writer holds it
+# for a batch's writes, a reader (`communique events`) while it reads.
+LOCK_WAIT_SECONDS = 120.0
+_FIRST_RETRY_SECONDS = 0.02
+_LAST_RETRY_SECONDS = 1.0
+
+
+def connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, retrying for up to ``wait`` seconds while another process holds
+    it (DuckDB's lock: one writer or many readers)."""
+    deadline = time.monotonic() + wait
+    pause = _FIRST_RETRY_SECONDS
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if "Could not set lock" not in str(error):
+                raise StoreError(f"{path}: cannot open the store: {error}") from None
+            if time.monotonic() + pause > deadline:
+                raise StoreError(
+                    f"{path}: the store is busy: another process has held it for {wait:g} s "
+                    "(a `communique code` run writing, or a reader); try again when it is done"
+                ) from None
+        except duckdb.Error as error:
+            raise StoreError(f"{path}: cannot open the store: {error}") from None
+        time.sleep(pause)
+        pause = min(pause * 2, _LAST_RETRY_SECONDS)
+
+
 class EventStore:
     """A DuckDB file holding articles, actor mentions and events."""
 
@@ -330,14 +382,15 @@ class EventStore:
         read_only: bool = False,
         clustering: ClusterConfig | None = None,
         dedupe: DedupeConfig | None = None,
+        wait: float = LOCK_WAIT_SECONDS,
     ) -> None:
         self.path = Path(path)
+        self.read_only = read_only
+        self.wait = wait
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such store (run `communique code` first)")
-        try:
-            self._db = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as error:
-            raise StoreError(f"{self.path}: cannot open the store: {error}") from None
+        self._db = connect(self.path, read_only, wait)
+        self._held = True
         # Copies of articles and events merged from their mentions (store/merging.py).
         self._merging = MergeTables(self._db, clustering, dedupe)
         if not read_only:
@@ -350,6 +403,49 @@ class EventStore:
 
     def close(self) -> None:
         self._db.close()
+
+    # -- sharing the file with other processes ----------------------------------------------
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        """Let other processes open the file while inside, but within ``held()``: a long
+        run holds it only to check and write a batch, and readers come in between. An
+        in-memory store has no file to share."""
+        if str(self.path).startswith(":memory:") or not self._held:
+            yield
+            return
+        self._let_go()
+        try:
+            yield
+        finally:
+            self._hold()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Inside ``shared()``, hold the file for the reads and writes inside (waiting while
+        another process has it), then let it go again; elsewhere the file is held already."""
+        if self._held:
+            yield
+            return
+        self._hold()
+        try:
+            yield
+        finally:
+            self._let_go()
+
+    def _let_go(self) -> None:
+        if not self.read_only:
+            # Into the file itself: a reader that opens it finds every article whole.
+            self._db.execute("CHECKPOINT")
+        self._db.close()
+        self._held = False
+
+    def _hold(self) -> None:
+        self._db = connect(self.path, self.read_only, self.wait)
+        self._merging = MergeTables(
+            self._db, self._merging.cluster_config, self._merging.copy_config
+        )
+        self._held = True
 
     def __enter__(self) -> EventStore:
         return self
@@ -458,13 +554,13 @@ class EventStore:
         by name (any case), else by one of their aliases."""
         if not self._has_people():
             return []
-        order = " ORDER BY name, coalesce(valid_from, first_seen), role, code"
         sql = f"SELECT {_PEOPLE_COLUMNS} FROM people"
         if name is None:
-            return [_person_entry(row) for row in self._db.execute(sql + order).fetchall()]
+            rows = self._db.execute(sql + _PEOPLE_ORDER).fetchall()
+            return [_person_entry(row) for row in rows]
         by_alias = "name IN (SELECT name FROM people WHERE list_contains(aliases, ?))"
         for where in ("lower(name) = lower(?)", by_alias):
-            rows = self._db.execute(f"{sql} WHERE {where}{order}", [name]).fetchall()
+            rows = self._db.execute(f"{sql} WHERE {where}{_PEOPLE_ORDER}", [name]).fetchall()
             if rows:
                 return [_person_entry(row) for row in rows]
         return []
@@ -540,6 +636,44 @@ class EventStore:
             row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
             result[table] = int(row[0]) if row else 0
         return result
+
+    # -- runs -----------------------------------------------------------------------------
+
+    def begin_run(self, key: str) -> list[PersonEntry]:
+        """The people a run (``key``: its inputs and settings) codes with: those the store
+        knows, or, if the same run began before and did not finish (killed, stopped), those
+        it began with. So a run started again codes the articles it had not stored as the
+        uninterrupted run would have, not with what the articles it stored taught."""
+        try:
+            self._db.execute("BEGIN TRANSACTION")
+            if self._db.execute("SELECT 1 FROM runs WHERE key = ?", [key]).fetchone() is None:
+                self._db.execute("INSERT INTO runs VALUES (?)", [key])
+                self._db.execute(
+                    f"INSERT INTO run_people SELECT ?, {_PEOPLE_COLUMNS} FROM people", [key]
+                )
+            rows = self._db.execute(
+                f"SELECT {_PEOPLE_COLUMNS} FROM run_people WHERE run = ?{_PEOPLE_ORDER}", [key]
+            ).fetchall()
+            self._db.execute("COMMIT")
+        except BaseException as error:
+            self._db.execute("ROLLBACK")
+            if isinstance(error, duckdb.Error):
+                raise StoreError(f"{self.path}: cannot begin the run: {error}") from None
+            raise
+        return [_person_entry(row) for row in rows]
+
+    def finish_run(self, key: str) -> None:
+        """Forget the people the run ``key`` began with: it is complete."""
+        try:
+            self._db.execute("BEGIN TRANSACTION")
+            self._db.execute("DELETE FROM run_people WHERE run = ?", [key])
+            self._db.execute("DELETE FROM runs WHERE key = ?", [key])
+            self._db.execute("COMMIT")
+        except BaseException as error:
+            self._db.execute("ROLLBACK")
+            if isinstance(error, duckdb.Error):
+                raise StoreError(f"{self.path}: cannot finish the run: {error}") from None
+            raise
 
     # -- re-coding ------------------------------------------------------------------------
 

@@ -43,6 +43,11 @@ ACTOR_CODE = re.compile(r"^[A-Za-z0-9-]{1,15}$")
 CAMEO_CODE = re.compile(r"^\d{2,4}$")
 PLOVER_TYPE = re.compile(r"^[A-Za-z_]{2,30}$")
 MAX_TEXT = 200  # characters of a text search
+# The words of the search index: runs of ASCII letters and digits, in lower case. A text's
+# run is inside one of a matching sentence's, so the index finds every match (and more,
+# which ILIKE then drops); a text without one is searched sentence by sentence.
+SEARCH_WORD = re.compile(r"[a-z0-9]+")
+_SEARCH_SPLIT = "[^a-z0-9]+"
 
 
 class Interval(StrEnum):
@@ -131,8 +136,9 @@ class EventQuery:
         if self.text is not None and len(self.text) > MAX_TEXT:
             raise QueryError(f"q: text search longer than {MAX_TEXT} characters")
 
-    def where(self) -> tuple[str, list[object]]:
-        """The SQL condition (``TRUE`` for all events) and its parameters."""
+    def where(self, searchable: bool = False) -> tuple[str, list[object]]:
+        """The SQL condition (``TRUE`` for all events) and its parameters; ``searchable``:
+        the store has the word index of ``prepare``."""
         clauses: list[str] = []
         params: list[object] = []
         if self.actor:
@@ -168,9 +174,18 @@ class EventQuery:
             clauses.append("(lower(location_name) = lower(?) OR location_country = upper(?))")
             params += [self.place, self.place]
         if self.text:
-            # ILIKE with the user's wildcards escaped: the words are matched as written.
-            clauses.append("sentence ILIKE ? ESCAPE '\\'")
-            params.append("%" + re.sub(r"([%_\\])", r"\\\1", self.text) + "%")
+            words = sorted(set(SEARCH_WORD.findall(self.text.lower()))) if searchable else []
+            for word in words:
+                # Only events with a word holding each word of the text can match.
+                clauses.append(
+                    "id IN (SELECT id FROM search_words WHERE word_id IN "
+                    "(SELECT word_id FROM search_vocabulary WHERE contains(word, ?)))"
+                )
+                params.append(word)
+            if words != [self.text.lower()]:  # one word is found exactly by the index
+                # ILIKE with the user's wildcards escaped: the words are matched as written.
+                clauses.append("sentence ILIKE ? ESCAPE '\\'")
+                params.append("%" + re.sub(r"([%_\\])", r"\\\1", self.text) + "%")
         return (" AND ".join(clauses) or "TRUE"), params
 
 
@@ -293,6 +308,8 @@ class StoreQueries:
         self._local = threading.local()
         self._cursors: list[Any] = []
         self._lock = threading.Lock()
+        self._searchable = _has_tables(store, _SEARCH_TABLES)
+        self._summary: StoreSummary | None = None
 
     def _cursor(self) -> Any:
         # A DuckDB connection must not be used by two threads at once; a cursor is a
@@ -319,6 +336,12 @@ class StoreQueries:
     # -- events ---------------------------------------------------------------------------
 
     def summary(self) -> StoreSummary:
+        """Counts and dates, read once: the store does not change while it is read."""
+        if self._summary is None:
+            self._summary = self._count()
+        return self._summary
+
+    def _count(self) -> StoreSummary:
         (events, first, last), (articles,) = (
             self._cursor().execute(sql).fetchone()
             for sql in (
@@ -335,7 +358,7 @@ class StoreQueries:
         offset: int = 0,
         order: Order = Order.newest,
     ) -> EventPage:
-        where, params = query.where()
+        where, params = query.where(self._searchable)
         # One scan finds the matches; the page's ids come with their count. Then the page's
         # rows by key: sorting only the columns that order them is several times faster
         # than sorting every column of every match.
@@ -418,7 +441,7 @@ class StoreQueries:
     def series(self, query: EventQuery, interval: Interval = Interval.month) -> list[SeriesPoint]:
         """Events per period and QuadClass, with their mean Goldstein value, oldest first;
         events without a date are left out."""
-        where, params = query.where()
+        where, params = query.where(self._searchable)
         rows = (
             self._cursor()
             .execute(
@@ -433,7 +456,7 @@ class StoreQueries:
 
     def dyads(self, query: EventQuery, limit: int = 10) -> list[DyadCount]:
         """The pairs of countries with the most events between them, either way."""
-        where, params = query.where()
+        where, params = query.where(self._searchable)
         rows = (
             self._cursor()
             .execute(
@@ -473,7 +496,7 @@ class StoreQueries:
         self, query: EventQuery, level: Level = Level.country, limit: int = 100
     ) -> list[Edge]:
         """The ``limit`` heaviest directed edges between actors, by events."""
-        where, params = query.where()
+        where, params = query.where(self._searchable)
         source, target = _LEVEL_SQL[level]
         rows = (
             self._cursor()
@@ -489,7 +512,7 @@ class StoreQueries:
 
     def places(self, query: EventQuery, limit: int = 500) -> list[PlaceCount]:
         """Where events took place, the places with most events first."""
-        where, params = query.where()
+        where, params = query.where(self._searchable)
         rows = (
             self._cursor()
             .execute(
@@ -557,6 +580,37 @@ class StoreQueries:
             )
         quotes = [_stored_quote({**row, "event_ids": told.get(row["id"])}) for row in rows]
         return QuotePage(int(total), quotes)
+
+
+_SEARCH_TABLES = ("search_vocabulary", "search_words")
+
+
+def prepare(store: EventStore) -> None:
+    """Add to a store that will only be read from now on (a server's snapshot) the word
+    index of text searches: each word of the events' sentences (``SEARCH_WORD``), and the
+    events it is in, by word."""
+    db = store._db
+    db.execute(
+        "CREATE OR REPLACE TEMP TABLE sentence_words AS SELECT id, "
+        f"unnest(string_split_regex(lower(sentence), '{_SEARCH_SPLIT}')) AS word FROM events"
+    )
+    db.execute(
+        "CREATE OR REPLACE TABLE search_vocabulary AS "
+        "SELECT word, (row_number() OVER (ORDER BY word))::INTEGER AS word_id "
+        "FROM (SELECT DISTINCT word FROM sentence_words WHERE word <> '')"
+    )
+    db.execute(
+        "CREATE OR REPLACE TABLE search_words AS SELECT v.word_id, w.id "
+        "FROM sentence_words w JOIN search_vocabulary v USING (word) ORDER BY v.word_id"
+    )
+    db.execute("DROP TABLE sentence_words")
+
+
+def _has_tables(store: EventStore, names: tuple[str, ...]) -> bool:
+    row = store._db.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ANY(?)", [list(names)]
+    ).fetchone()
+    return row is not None and int(row[0]) == len(names)
 
 
 def _pair(start: int | None, end: int | None) -> tuple[int, int] | None:

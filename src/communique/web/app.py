@@ -6,6 +6,10 @@ JavaScript that asks the API and builds the page from text nodes, never from HTM
 data. Everything a page needs (d3, topojson-client, the world-atlas map) is vendored under
 ``static/vendor``, so nothing is fetched from elsewhere.
 
+`communique serve` gives it the snapshots of a store (``store/snapshots.py``): requests are
+answered from a copy, never from the file that `communique code` may be writing, and a new
+copy is swapped in (and the kept answers dropped) a few seconds after the file changes.
+
 Safety: every endpoint reads (GET only, and the store should be opened ``read_only``); SQL
 takes user values only as parameters (``store/queries.py``); a Content-Security-Policy lets
 pages run only the scripts served here, as a second wall behind escaping; CORS is off unless
@@ -15,10 +19,10 @@ origins are configured.
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -34,7 +38,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 
-from communique.errors import QueryError
+from communique.errors import CommuniqueError, QueryError
 from communique.store.duckdb import EventStore, StoredEvent
 from communique.store.export import event_record, quote_record
 from communique.store.queries import (
@@ -46,9 +50,11 @@ from communique.store.queries import (
     Order,
     StoreQueries,
 )
+from communique.store.snapshots import StoreSnapshots
 from communique.web import models
 
 T = TypeVar("T")
+LOGGER = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 PAGE = STATIC / "page.html"
 
@@ -77,34 +83,59 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 @dataclass(frozen=True, slots=True)
 class WebSettings:
-    """How the app serves: which other origins may read the API (none by default), and how
-    many answers it keeps, at most how many bytes in all (the store does not change while
-    it is served)."""
+    """How the app serves: which other origins may read the API (none by default), how
+    many answers it keeps, at most how many bytes in all (a served snapshot does not
+    change), and how often it looks for a change of the store to serve a new snapshot."""
 
     cors_origins: tuple[str, ...] = ()
     # Questions asked of the store at once: many, so that a quick one (an event page) is not
     # kept waiting behind slow ones (text searches); the cores are shared among them.
     query_threads: int = 32
-    cache_answers: int = 2048
-    cache_bytes: int = 64_000_000
+    # Room for every answer of a busy session: an answer costs a few milliseconds of the
+    # store's time, and a kept one none.
+    cache_answers: int = 8192
+    cache_bytes: int = 256_000_000
+    refresh_seconds: float = 5.0
 
 
-def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAPI:
-    """The app over ``store``, which the caller opened (read-only) and closes."""
+def create_app(store: EventStore | StoreSnapshots, settings: WebSettings | None = None) -> FastAPI:
+    """The app over ``store``: one the caller opened (read-only) and closes, or the snapshots
+    of one, which the app takes again when the store changes (the caller closes them)."""
     settings = settings or WebSettings()
-    queries = StoreQueries(store)
-    summary_of_store = functools.lru_cache(maxsize=1)(queries.summary)
+    served = store if isinstance(store, StoreSnapshots) else _OneStore(store)
+    answers = KeptAnswers(settings.cache_answers, settings.cache_bytes)
     # Questions to the store run in threads of their own (DuckDB works outside the GIL), so
     # that pages, static files and kept answers never wait behind them.
     limiter = anyio.CapacityLimiter(settings.query_threads)
 
     async def ask(question: Callable[..., T], *args: Any) -> T:
-        return await anyio.to_thread.run_sync(functools.partial(question, *args), limiter=limiter)
+        def answer() -> T:
+            with served.lease() as queries:
+                return question(queries, *args)
+
+        return await anyio.to_thread.run_sync(answer, limiter=limiter)
+
+    async def keep_fresh() -> None:
+        while True:
+            await anyio.sleep(settings.refresh_seconds)
+            try:
+                swapped = await anyio.to_thread.run_sync(served.refresh)
+            except CommuniqueError as error:  # the snapshot served so far stays
+                LOGGER.warning("%s", error)
+                continue
+            if swapped:
+                answers.clear()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        queries.close()
+        if isinstance(served, _OneStore):
+            yield
+            served.queries.close()
+            return
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(keep_fresh)
+            yield
+            tasks.cancel_scope.cancel()
 
     app = FastAPI(
         title="communique",
@@ -118,7 +149,7 @@ def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAP
     _add_error_handlers(app)
     # The last added runs first: CORS answers by the request's origin, so it stays outside
     # the cache of answers.
-    app.add_middleware(ResponseCache, answers=settings.cache_answers, size=settings.cache_bytes)
+    app.add_middleware(ResponseCache, kept=answers)
     app.add_middleware(SecurityHeaders)
     if settings.cors_origins:
         app.add_middleware(
@@ -133,7 +164,7 @@ def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAP
     @app.get("/api/summary", response_model=models.Summary, tags=["store"])
     async def summary() -> dict[str, Any]:
         """How many events and articles the store holds, and the dates they span."""
-        found = await ask(summary_of_store)
+        found = await ask(StoreQueries.summary)
         return {
             "events": found.events,
             "articles": found.articles,
@@ -152,7 +183,7 @@ def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAP
         ] = Order.newest,
     ) -> dict[str, Any]:
         """A page of the events that match every filter given."""
-        page = await ask(queries.events, query, limit, offset, order)
+        page = await ask(StoreQueries.events, query, limit, offset, order)
         return {
             "total": page.total,
             "limit": limit,
@@ -169,7 +200,7 @@ def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAP
     async def event(event_id: Annotated[str, PathParam(max_length=200)]) -> dict[str, Any]:
         """One event, with its mentions: the sentences that report it, their coded words
         (offsets in the sentence) and the actors they name."""
-        found = await ask(queries.event, event_id)
+        found = await ask(StoreQueries.event, event_id)
         if found is None:
             raise HTTPException(404, f"no event {event_id!r} in the store")
         return _event_detail(found)
@@ -182,9 +213,9 @@ def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAP
         ] = None,
     ) -> dict[str, Any]:
         """Events per period and QuadClass, with their mean Goldstein value."""
-        known = await ask(summary_of_store)
+        known = await ask(StoreQueries.summary)
         chosen = interval or _interval_for(query, known.first_date, known.last_date)
-        return _series(chosen, await ask(queries.series, query, chosen))
+        return _series(chosen, await ask(StoreQueries.series, query, chosen))
 
     @app.get("/api/dyads", response_model=list[models.Dyad], responses=_ERRORS, tags=["series"])
     async def dyads(
@@ -192,7 +223,7 @@ def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAP
         limit: Annotated[int, Query(ge=1, le=200)] = 10,
     ) -> list[dict[str, Any]]:
         """The pairs of countries with most events between them (either way)."""
-        return [_fields(d) for d in await ask(queries.dyads, query, limit)]
+        return [_fields(d) for d in await ask(StoreQueries.dyads, query, limit)]
 
     @app.get(
         "/api/dyads/{a}/{b}/series",
@@ -216,7 +247,7 @@ def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAP
             query = EventQuery(source=a, target=b, since=since, until=until)
         else:
             query = EventQuery(dyad=(a, b), since=since, until=until)
-        return _series(interval, await ask(queries.series, query, interval))
+        return _series(interval, await ask(StoreQueries.series, query, interval))
 
     @app.get(
         "/api/actors", response_model=list[models.ActorCount], responses=_ERRORS, tags=["actors"]
@@ -226,7 +257,7 @@ def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAP
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
     ) -> list[dict[str, Any]]:
         """Actor codes by how many events they take part in."""
-        return [_fields(a) for a in await ask(queries.actors, q, limit)]
+        return [_fields(a) for a in await ask(StoreQueries.actors, q, limit)]
 
     @app.get("/api/network", response_model=models.Network, responses=_ERRORS, tags=["actors"])
     async def network(
@@ -237,7 +268,7 @@ def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAP
         limit: Annotated[int, Query(ge=1, le=1000, description="The heaviest edges.")] = 100,
     ) -> dict[str, Any]:
         """Who acts on whom: directed edges weighted by events, with mean Goldstein."""
-        edges = await ask(queries.network, query, level, limit)
+        edges = await ask(StoreQueries.network, query, level, limit)
         weights: dict[str, int] = {}
         for edge in edges:
             for node in (edge.source, edge.target):
@@ -254,7 +285,7 @@ def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAP
         limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     ) -> list[dict[str, Any]]:
         """Where the matching events took place, with how many and their mean Goldstein."""
-        return [_fields(p) for p in await ask(queries.places, query, limit)]
+        return [_fields(p) for p in await ask(StoreQueries.places, query, limit)]
 
     @app.get("/api/quotes", response_model=models.QuotePage, responses=_ERRORS, tags=["quotes"])
     async def quotes(
@@ -264,7 +295,7 @@ def create_app(store: EventStore, settings: WebSettings | None = None) -> FastAP
         offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     ) -> dict[str, Any]:
         """Who said what, with the events told in each quote."""
-        page = await ask(queries.quotes, speaker, article_id, limit, offset)
+        page = await ask(StoreQueries.quotes, speaker, article_id, limit, offset)
         return {
             "total": page.total,
             "limit": limit,
@@ -430,17 +461,63 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": detail, "detail": []}, error.status_code, error.headers)
 
 
-class ResponseCache:
-    """Keeps the API's successful answers by URL, the least recently asked dropped first,
-    and gives them again without asking the store. A served store is a snapshot: it is
-    opened read-only, and no writer can open it meanwhile, so an answer stays true."""
+class _OneStore:
+    """A store the caller opened read-only: no writer can open it meanwhile, so it does not
+    change while it is served."""
 
-    def __init__(self, app: ASGIApp, answers: int, size: int) -> None:
-        self.app = app
+    def __init__(self, store: EventStore) -> None:
+        self.queries = StoreQueries(store)
+
+    @contextmanager
+    def lease(self) -> Iterator[StoreQueries]:
+        yield self.queries
+
+    def refresh(self) -> bool:
+        return False
+
+
+Headers = list[tuple[bytes, bytes]]
+
+
+class KeptAnswers:
+    """The API's successful answers by URL, the least recently asked dropped first. They
+    stay true while the snapshot they came from is served: ``clear`` when another is."""
+
+    def __init__(self, answers: int, size: int) -> None:
         self.answers = answers
         self.size = size
-        self._kept: OrderedDict[str, tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+        self.generation = 0  # of the snapshot served
+        self._kept: OrderedDict[str, tuple[Headers, bytes]] = OrderedDict()
         self._bytes = 0
+
+    def get(self, key: str) -> tuple[Headers, bytes] | None:
+        kept = self._kept.get(key)
+        if kept is not None:
+            self._kept.move_to_end(key)
+        return kept
+
+    def keep(self, key: str, generation: int, headers: Headers, body: bytes) -> None:
+        """Keep an answer begun while ``generation`` was served, if it still is."""
+        if generation != self.generation or len(body) > self.size // 16:
+            return  # one big answer must not empty the cache
+        self._kept[key] = (headers, body)
+        self._bytes += len(body)
+        while len(self._kept) > self.answers or self._bytes > self.size:
+            _, (_, dropped) = self._kept.popitem(last=False)
+            self._bytes -= len(dropped)
+
+    def clear(self) -> None:
+        self.generation += 1
+        self._kept.clear()
+        self._bytes = 0
+
+
+class ResponseCache:
+    """Gives the API's kept answers again without asking the store, and keeps new ones."""
+
+    def __init__(self, app: ASGIApp, kept: KeptAnswers) -> None:
+        self.app = app
+        self.kept = kept
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -451,9 +528,9 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         key = f"{scope['path']}?{scope['query_string'].decode('latin-1')}"
-        kept = self._kept.get(key)
+        generation = self.kept.generation
+        kept = self.kept.get(key)
         if kept is not None:
-            self._kept.move_to_end(key)
             headers, body = kept
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": body})
@@ -467,19 +544,11 @@ class ResponseCache:
             elif message["type"] == "http.response.body" and start.get("status") == 200:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body"):
-                    self._keep(key, list(start.get("headers", [])), b"".join(chunks))
+                    headers = list(start.get("headers", []))
+                    self.kept.keep(key, generation, headers, b"".join(chunks))
             await send(message)
 
         await self.app(scope, receive, keep)
-
-    def _keep(self, key: str, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
-        if len(body) > self.size // 16:  # one big answer must not empty the cache
-            return
-        self._kept[key] = (headers, body)
-        self._bytes += len(body)
-        while len(self._kept) > self.answers or self._bytes > self.size:
-            _, (_, dropped) = self._kept.popitem(last=False)
-            self._bytes -= len(dropped)
 
 
 class SecurityHeaders:

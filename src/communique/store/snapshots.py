@@ -1,0 +1,133 @@
+"""Copies of a store for `communique serve`, so that it never holds the file that
+`communique code` writes to, and never answers from half a batch.
+
+DuckDB lets one process write a file or many read it, never both (store/duckdb.py, "Readers
+during writes"). A server that kept the file open would stop every run of `communique code`;
+so it answers from a copy of its own:
+
+1. Open the store read-only, waiting while a writer holds it: DuckDB's lock then keeps every
+   writer out, and the file holds only whole articles (a writer checkpoints before it lets
+   go).
+2. Copy the file (and its write-ahead log, left by a writer that was stopped), and let go.
+3. Add to the copy what makes questions quick (``queries.prepare``), then open it read-only:
+   that is the snapshot the requests are answered from.
+4. Every few seconds (``refresh``), look at the store file: when it changed, take a new
+   snapshot the same way, in the background, and swap it in for the requests that come
+   after. Requests under way finish on the old one, which is closed and deleted after them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from communique.errors import StoreError
+from communique.store.duckdb import LOCK_WAIT_SECONDS, EventStore
+from communique.store.queries import StoreQueries, prepare
+
+
+class _Snapshot:
+    """One copy, with the requests answering from it."""
+
+    def __init__(self, store: EventStore, signature: tuple[int, ...]) -> None:
+        self.store = store
+        self.queries = StoreQueries(store)
+        self.signature = signature
+        self.users = 0
+        self.retired = False
+
+    def close(self) -> None:
+        self.queries.close()
+        self.store.close()
+        self.store.path.unlink(missing_ok=True)
+
+
+class StoreSnapshots:
+    """The latest snapshot of the store at ``path``, taken again when the file changes."""
+
+    def __init__(self, path: str | Path, wait: float = LOCK_WAIT_SECONDS) -> None:
+        self.path = Path(path)
+        self.wait = wait
+        if not self.path.exists():
+            raise StoreError(f"{self.path}: no such store (run `communique code` first)")
+        self._folder = Path(tempfile.mkdtemp(prefix="communique-serve-"))
+        self._taken = 0
+        self._lock = threading.Lock()
+        self._current = self._take()
+
+    @property
+    def store(self) -> EventStore:
+        """The store of the current snapshot."""
+        return self._current.store
+
+    @contextmanager
+    def lease(self) -> Iterator[StoreQueries]:
+        """The current snapshot's questions, kept open until the caller is done."""
+        with self._lock:
+            snapshot = self._current
+            snapshot.users += 1
+        try:
+            yield snapshot.queries
+        finally:
+            with self._lock:
+                snapshot.users -= 1
+                done = snapshot.retired and snapshot.users == 0
+            if done:
+                snapshot.close()
+
+    def refresh(self) -> bool:
+        """Take a new snapshot if the store changed since the last; True if it did. Not
+        safe to call from two threads at once (the server calls it from one task)."""
+        if self._signature() == self._current.signature:
+            return False
+        fresh = self._take()
+        with self._lock:
+            old, self._current = self._current, fresh
+            old.retired = True
+            done = old.users == 0
+        if done:
+            old.close()
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            self._current.retired = True
+            done = self._current.users == 0
+        if done:
+            self._current.close()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    def _signature(self) -> tuple[int, ...]:
+        """What changes when a writer writes: the file's and its log's size and time."""
+        parts: list[int] = []
+        for path in (self.path, _wal(self.path)):
+            try:
+                found = path.stat()
+            except FileNotFoundError:
+                parts += [0, 0, 0]
+                continue
+            parts += [found.st_ino, found.st_size, found.st_mtime_ns]
+        return tuple(parts)
+
+    def _take(self) -> _Snapshot:
+        self._taken += 1
+        copy = self._folder / f"snapshot-{self._taken}.duckdb"
+        # Held read-only, the file cannot change while it is copied. (Closing the copy's
+        # handle on the file drops this process's lock early, POSIX locks being per
+        # process; the copy is whole by then.)
+        with EventStore(self.path, read_only=True, wait=self.wait) as source:
+            signature = self._signature()
+            shutil.copyfile(source.path, copy)
+            if _wal(source.path).exists():
+                shutil.copyfile(_wal(source.path), _wal(copy))
+        with EventStore(copy) as writable:
+            prepare(writable)
+        return _Snapshot(EventStore(copy, read_only=True), signature)
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
