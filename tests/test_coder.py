@@ -376,6 +376,21 @@ def test_giving_what_is_no_aid_to_nobody_is_no_event(coder, text):
     assert events_of(coder, text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        # a people named by its country first is of that country
+        ("Bosnian Serbs demanded a truce with the army.", "BIHCVL"),
+        # people named by their role alone are of the place where they act
+        ("Hundreds of people blocked streets in Nairobi.", "KENCVL"),
+        # but soldiers are often from elsewhere
+        ("Unidentified soldiers attacked a village in Mali.", "---MIL"),
+    ],
+)
+def test_the_country_of_a_people_or_a_role(coder, text, source):
+    assert source in {s for s, _, _ in events_of(coder, text)}
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

@@ -295,6 +295,7 @@ def _event(
     quote = quote_of((trigger_start, trigger_end), said)
     place = event_place(coding.predicate, dateline_place, countries, coder.places, passage.start)
     coding = _people_of_the_place(coding, place, article, coder.patterns)
+    coding = _placed(coding, place)
     return Event(
         id=_event_id(article.article.id, sentence.index, coding),
         article_id=article.article.id,
@@ -344,6 +345,31 @@ def _people_of_the_place(
     text = article.article.text[place.span[0] : place.span[1]]
     target = Mention(actor=actor, text=text, span=place.span, phrase=phrase)
     return replace(coding, target=target, object_phrase=None, confidence=coding.confidence - 0.1)
+
+
+# Sectors whose people, where no country is named, are of the place where they act.
+_OF_THE_PLACE = frozenset(
+    {"CVL", "COP", "LAB", "EDU", "GOV", "LEG", "JUD", "BUS", "MED", "AGR", "HLH"}
+)
+
+
+def _placed(coding: Coding, place: Place | None) -> Coding:
+    """Sides named by their role alone ("people", "the police") where the sentence says
+    where it happened belong to that place's country: "people blocked streets in Hong Kong"
+    are Hong Kong's (HKGCVL)."""
+    if place is None or place.origin != "sentence" or place.country is None:
+        return coding
+
+    def placed(mention: Mention | None) -> Mention | None:
+        actor = mention.actor if mention else None
+        if mention is None or actor is None or actor.country or actor.code[:3] != "---":
+            return mention
+        if actor.sector not in _OF_THE_PLACE or actor.kind != "group":
+            return mention  # visitors, soldiers, rebels, refugees are often from elsewhere
+        code = f"{place.country}{actor.sector}"
+        return replace(mention, actor=replace(actor, code=code, country=place.country))
+
+    return replace(coding, source=placed(coding.source), target=placed(coding.target))
 
 
 def _event_id(article_id: str, sentence_index: int, coding: Coding) -> str:

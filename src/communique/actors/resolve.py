@@ -310,6 +310,12 @@ class ArticleActors:
             country = None if country == match.hit.code else country
             actor = Actor(actor_code(country, "CVL"), country, "CVL", "group", name=match.hit.name)
             return [self._mention(actor, tokens[0], head)]
+        home = [c for c in self._countries_in(tokens[:-1]) if match and c != match.hit.code]
+        if match is not None and home:
+            # "Bosnian Serbs", "Iraqi Kurds": a people of the country that names them first.
+            name = match.hit.name
+            actor = Actor(actor_code(home[0], "CVL"), home[0], "CVL", "group", name=name)
+            return [self._mention(actor, tokens[0], head)]
         if match is not None:  # a demonym used as a noun: "the Chinese", "Israelis"
             return [self._mention(self._from_hit(match.hit), head, head)]
         if head.pos_ == "PROPN":
