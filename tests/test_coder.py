@@ -391,6 +391,21 @@ def test_the_country_of_a_people_or_a_role(coder, text, source):
     assert source in {s for s, _, _ in events_of(coder, text)}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a protest lodged is an official complaint, not a demonstration
+        ("Serbia lodged an official protest with Albania today.", ("SRB", "114", "ALB")),
+        # forced out: the people forced out, even with "out of" after them
+        ("Kenya forced the Somali traders out of the country.", ("KEN", "174", "SOMBUS")),
+        # an agency forced out is an organisation expelled, not people deported
+        ("Indonesia forced the UN refugee agency out of the country.", ("IDN", "166", "IGOUNOHCR")),
+    ],
+)
+def test_complaints_and_expulsions(coder, text, expected):
+    assert expected in events_of(coder, text)
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

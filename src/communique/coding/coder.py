@@ -584,7 +584,10 @@ class SentenceCoder:
 
     def _objects(self, verb: Token, prep: Token | None, actors: ArticleActors) -> _Found:
         if prep is not None and prep.dep_ in ("prep", "agent"):
-            return self._children(prep, ("pobj", "pcomp"), actors)
+            found = self._children(prep, ("pobj", "pcomp"), actors)
+            if found.mentions or found.phrase is not None:
+                return found
+            # "forced the agency out of the country": the preposition has no object of its own
         direct = self._children(verb, _OBJECTS, actors)
         if direct.mentions and self._moves_forces(verb):
             where = self._destination(verb, actors)
@@ -764,11 +767,14 @@ class SentenceCoder:
             if source is not None and target is not None and _same_actor(source, target):
                 continue
             object_phrase = targets.phrase if target is None else None
+            read = code
+            if target is not None and target.actor.kind in ("igo", "organisation"):
+                read = self._patterns.organisation_readings.get(code, code)
             codings.append(
                 Coding(
                     source,
                     target,
-                    code,
+                    read,
                     predicate,
                     trigger_text,
                     trigger_span,

@@ -73,6 +73,7 @@ class Patterns:
     human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
     ways: frozenset[str]  # "blocked roads": a way blocked is a protest, no actor needed
     helping_verbs: frozenset[str]  # "aid to help Haiti": whom aid is for
+    organisation_readings: dict[str, str]  # 174 → 166: expelling an agency, not people
     attitudes: dict[str, str]  # "pessimistic" → 012: a stated attitude
     weapons: frozenset[str]  # "bomb", "missile": violence whose user may go unnamed
     verbal_readings: dict[str, str]  # "attack" → 111 when done to a plan or a policy
@@ -208,6 +209,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         human_objects=_words(file, data, "human_objects"),
         ways=_words(file, data, "ways"),
         helping_verbs=_words(file, data, "helping_verbs"),
+        organisation_readings=_codes(file, data, "organisation_readings", known),
         attitudes=_codes(file, data, "attitudes", known),
         weapons=_words(file, data, "weapons"),
         verbal_readings=_codes(file, data, "verbal_readings", known),
