@@ -406,6 +406,20 @@ def test_complaints_and_expulsions(coder, text, expected):
     assert expected in events_of(coder, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a verb that carries an act out or along governs the act's noun
+        ("Kenya sped up the delivery of food aid to Somalia.", ("KEN", "070", "SOM")),
+        # forces withdrawn act on where they leave, and are no trigger of their own
+        ("The United States completed its withdrawal of troops from Iraq.", ("USA", "087", "IRQ")),
+    ],
+)
+def test_acts_carried_out_and_forces_withdrawn(coder, text, expected):
+    found = events_of(coder, text)
+    assert found == [expected]
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

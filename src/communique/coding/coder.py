@@ -180,6 +180,7 @@ class SentenceCoder:
             token.dep_ == "pobj"
             and predicate.lower_ in ("of", "in")
             and predicate.head.dep_ == "dobj"
+            and not self._names_an_act(predicate.head)  # "the withdrawal of troops"
         ):
             # "provided 25,000 tons of food aid", "$1.7 billion in humanitarian assistance":
             # the trigger sits under a quantity.
@@ -213,6 +214,10 @@ class SentenceCoder:
             return []
         code = told
         targets = self._prep_objects(token, self._patterns.noun_target_preps, actors)
+        if _moved_units_of(token, self._patterns):
+            # "the withdrawal of troops from Iraq": where the forces go or leave
+            where = self._prep_objects(token, _DESTINATIONS, actors)
+            targets = where if where.mentions or where.phrase is not None else targets
         # What the act is done to when no actor: "optimism at a budget deal", "aid to local
         # communities"; not the trigger itself ("a state of siege", "remained on alert").
         trigger_at = actors.offset + trigger.idx
@@ -608,6 +613,11 @@ class SentenceCoder:
                         return _Found(self._resolve_all(grandchild, actors), False)
         return _Found([], False, direct.phrase)
 
+    def _names_an_act(self, noun: Token) -> bool:
+        """Whether a noun is itself a trigger noun: "withdrawal", "talks"."""
+        nouns = self._patterns.nouns
+        return noun.lower_ in nouns or noun.lemma_ in nouns
+
     def _one_sided(self, word: Token) -> bool:
         """Whether a trigger word is one side's wish: "offered to meet", "is willing to meet"."""
         patterns = self._patterns
@@ -808,6 +818,17 @@ def _governing_verb(token: Token) -> Token | None:
     if token.dep_ == "xcomp":
         return token.head
     return None
+
+
+def _moved_units_of(noun: Token, patterns: Patterns) -> bool:
+    """Whether a noun's "of" phrase names forces moved: "the withdrawal of 300 troops"."""
+    return any(
+        o.lower_ in patterns.moved_units
+        for p in noun.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for o in p.children
+        if o.dep_ == "pobj"
+    )
 
 
 def _when(prep: Token) -> bool:
