@@ -65,7 +65,7 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ("Germany provided $2 billion in humanitarian aid to Jordan.", ("DEU", "073", "JOR")),
         # an adjective inside the object is no actor; a capital in a phrase of place is a place
         ("Russia suspended part of a military aid program for Bosnia.", ("RUS", "160", "BIH")),
-        ("Israel threatened to ban voting in East Jerusalem.", ("ISR", "130", None)),
+        ("Israel threatened to ban voting in East Jerusalem.", ("ISR", "130", "PSECVL")),
         # statements: refusing to comment, claiming responsibility, stated attitudes
         ("Peru declined to comment.", ("PER", "011", None)),
         ("Hamas claimed responsibility for the attack.", ("PSEREBHMS", "015", None)),
@@ -418,6 +418,24 @@ def test_complaints_and_expulsions(coder, text, expected):
 def test_acts_carried_out_and_forces_withdrawn(coder, text, expected):
     found = events_of(coder, text)
     assert found == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # lifting a curfew or an emergency eases administrative sanctions, not economic ones
+        ("Serbia lifted a night curfew in Kosovo.", ("SRB", "081", "XKXCVL")),
+        ("Egypt lifted the state of emergency.", ("EGY", "081", None)),
+        ("Japan lifted sanctions on Iran.", ("JPN", "085", "IRN")),
+        # a threatened measure acts on the people of the place it would be taken in
+        (
+            "President Abdelaziz Bouteflika threatened to institute a curfew in Oran.",
+            ("DZAGOV", "130", "DZACVL"),
+        ),
+    ],
+)
+def test_measures_lifted_and_threatened(coder, text, expected):
+    assert expected in events_of(coder, text)
 
 
 def test_actors_joined_by_and_share_their_argument(coder):

@@ -295,6 +295,10 @@ def _event(
     quote = quote_of((trigger_start, trigger_end), said)
     place = event_place(coding.predicate, dateline_place, countries, coder.places, passage.start)
     coding = _people_of_the_place(coding, place, article, coder.patterns)
+    for act in (c for c in coding.predicate.children if c.dep_ == "xcomp"):
+        # "threatened to impose a curfew in Algiers": the place of the act threatened
+        acted_in = event_place(act, None, countries, coder.places, passage.start)
+        coding = _people_of_the_place(coding, acted_in, article, coder.patterns)
     coding = _placed(coding, place)
     return Event(
         id=_event_id(article.article.id, sentence.index, coding),

@@ -137,6 +137,12 @@ class SentenceCoder:
         if told is None:
             return []
         code = told
+        lifted = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+        lifted += [o for c in lifted for p in c.children if p.lower_ == "of" for o in p.children]
+        if code == "085" and any(
+            self._patterns.lemma(c) in self._patterns.administrative_measures for c in lifted
+        ):
+            code = "081"  # "lifted a night curfew": administrative, not economic, sanctions
         if any(child.dep_ in _PASSIVE for child in token.children):
             sources = self._agent(token, actors)
             targets = self._passive_subjects(token, actors)

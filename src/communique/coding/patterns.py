@@ -74,6 +74,7 @@ class Patterns:
     ways: frozenset[str]  # "blocked roads": a way blocked is a protest, no actor needed
     helping_verbs: frozenset[str]  # "aid to help Haiti": whom aid is for
     organisation_readings: dict[str, str]  # 174 → 166: expelling an agency, not people
+    administrative_measures: frozenset[str]  # "lifted a curfew": 081, not 085
     attitudes: dict[str, str]  # "pessimistic" → 012: a stated attitude
     weapons: frozenset[str]  # "bomb", "missile": violence whose user may go unnamed
     verbal_readings: dict[str, str]  # "attack" → 111 when done to a plan or a policy
@@ -210,6 +211,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         ways=_words(file, data, "ways"),
         helping_verbs=_words(file, data, "helping_verbs"),
         organisation_readings=_codes(file, data, "organisation_readings", known),
+        administrative_measures=_words(file, data, "administrative_measures"),
         attitudes=_codes(file, data, "attitudes", known),
         weapons=_words(file, data, "weapons"),
         verbal_readings=_codes(file, data, "verbal_readings", known),
