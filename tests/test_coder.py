@@ -438,6 +438,21 @@ def test_measures_lifted_and_threatened(coder, text, expected):
     assert expected in events_of(coder, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # evacuating people is aid; evacuating troops is a withdrawal from where they were
+        (
+            "UN helicopters evacuated the wounded from the besieged Bosnian town of Zepa.",
+            ("IGOUNO", "073", "BIH"),
+        ),
+        ("France evacuated its troops from Mali.", ("FRA", "087", "MLI")),
+    ],
+)
+def test_who_is_evacuated(coder, text, expected):
+    assert expected in events_of(coder, text)
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

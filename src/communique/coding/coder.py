@@ -385,12 +385,18 @@ class SentenceCoder:
         objects += [
             g for c in word.children if c.dep_ == "prep" for g in c.children if g.dep_ in deps
         ]
-        return any(o.pos_ == "PROPN" or self._patterns.lemma(o) in humans for o in objects)
+        return any(
+            o.pos_ == "PROPN" or o.lower_ in humans or self._patterns.lemma(o) in humans
+            for o in objects
+        )
 
     def _reading(self, verb: Token, key: str) -> str | None:
         """The verb's code, read by its object: force done to a plan or a policy is words
         ("attacked the government's plans", 111) or nothing ("shot hoops")."""
         code = self._patterns.verbs[key]
+        verb_alone = key.split()[0]  # "evacuate from" is read as "evacuate"
+        if verb_alone in self._patterns.human_readings and self._human_object(verb):
+            return self._patterns.human_readings[verb_alone]  # "evacuated the wounded": aid
         if code[:2] not in _VIOLENCE:
             return code
         abstract = any(
