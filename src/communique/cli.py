@@ -10,6 +10,7 @@ import functools
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from enum import StrEnum
@@ -1032,11 +1033,19 @@ def serve(
     from communique.store.snapshots import StoreSnapshots
     from communique.web import WebSettings, create_app
 
+    settings = WebSettings(cors_origins=tuple(cors_origin or ()))
+    # The snapshot's indexes take some seconds for a million events: say what is going on.
+    err.print(f"taking a snapshot of {db} and indexing it ...", highlight=False, markup=False)
+    started = time.perf_counter()
     try:
-        snapshots = StoreSnapshots(db)
+        snapshots = StoreSnapshots(db, threads=settings.store_threads)
     except CommuniqueError as error:
         raise _fail(error) from None
-    settings = WebSettings(cors_origins=tuple(cors_origin or ()))
+    err.print(
+        f"snapshot ready in {time.perf_counter() - started:.1f} s",
+        highlight=False,
+        markup=False,
+    )
     err.print(
         f"serving {db} read-only at http://{host}:{port}/ (Ctrl-C stops)",
         highlight=False,

@@ -5,13 +5,24 @@ network, places and quotes.
 Every value a user gives reaches SQL as a parameter. The only text joined into SQL is this
 module's own: column lists, and the fragments an ``Order`` or ``Level`` picks from fixed maps.
 Each thread asks through a cursor of its own, so a server may answer requests in parallel.
+
+A store that will only be read from now on (a server's snapshot) can be ``prepare``d: it
+then also holds a word index for text searches, and the event index, a narrow copy of the
+columns that filters, orders and counts read, sorted newest first, with actor and CAMEO codes
+as numbers. Codes are numbered in sorted order, so the codes that start with a prefix are a
+run of numbers, and a prefix filter compares two integers instead of matching strings; a
+page of the newest events stops reading once it has its rows. Questions the index cannot
+answer (text searches, which read the sentence) are asked of the events table, as of an
+unprepared store: the answers are the same either way (tests/test_event_index.py).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -75,6 +86,16 @@ _ORDER_SQL = {
 }
 
 
+# The same orders on the event index, whose ``newest`` and ``oldest`` number the events in
+# the first two (each event once: ids are unique), so that every order is the same.
+_INDEX_ORDER_SQL = {
+    Order.newest: "newest",
+    Order.oldest: "oldest",
+    Order.conflict: "goldstein, newest",
+    Order.cooperation: "goldstein DESC, newest",
+}
+
+
 class Level(StrEnum):
     """What a node of the actor network is: a country (the code's first three letters,
     which also groups IGOs and unknown countries, ``---``) or a whole actor code."""
@@ -92,6 +113,28 @@ _LEVEL_SQL = {
     ),
     Level.code: ("source_code", "target_code"),
 }
+
+
+# The event index's numbers for the events' codes.
+_INDEX_IDS = {"source_code": "source_id", "target_code": "target_id", "cameo": "cameo_id"}
+
+
+@dataclass(frozen=True, slots=True)
+class EventIndex:
+    """The codes the event index numbers, in order: the code at position k is number k + 1.
+    ``codes``: actor codes, as source or target; ``cameos``: CAMEO codes."""
+
+    codes: tuple[str, ...]
+    cameos: tuple[str, ...]
+
+    def prefix_ids(self, column: str, prefix: str) -> tuple[int, int]:
+        """The first and last number of the codes in ``column`` that start with ``prefix``;
+        (k + 1, k), which no number is between, when none does."""
+        values = self.cameos if column == "cameo" else self.codes
+        first = bisect.bisect_left(values, prefix)
+        # Past the prefix's run, no code starts with it: the values are sorted.
+        end = bisect.bisect_left(values, True, lo=first, key=lambda v: not v.startswith(prefix))
+        return first + 1, end
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,28 +179,43 @@ class EventQuery:
         if self.text is not None and len(self.text) > MAX_TEXT:
             raise QueryError(f"q: text search longer than {MAX_TEXT} characters")
 
-    def where(self, searchable: bool = False) -> tuple[str, list[object]]:
+    def where(
+        self, searchable: bool = False, index: EventIndex | None = None
+    ) -> tuple[str, list[object]]:
         """The SQL condition (``TRUE`` for all events) and its parameters; ``searchable``:
-        the store has the word index of ``prepare``."""
+        the store has the word index of ``prepare``; ``index``: the condition is on the
+        event index (``EVENT_INDEX``) instead of the events table, which a text search
+        cannot be."""
+        if index is not None and self.text:
+            raise QueryError("a text search reads the events table, not the event index")
         clauses: list[str] = []
         params: list[object] = []
+
+        def starts(column: str, prefix: str) -> str:
+            if index is None:
+                params.append(prefix)
+                return f"starts_with({column}, ?)"
+            params.extend(index.prefix_ids(column, prefix))
+            return f"{_INDEX_IDS[column]} BETWEEN ? AND ?"
+
         if self.actor:
-            clauses.append("(starts_with(source_code, ?) OR starts_with(target_code, ?))")
-            params += [self.actor.upper()] * 2
+            actor = self.actor.upper()
+            clauses.append(f"({starts('source_code', actor)} OR {starts('target_code', actor)})")
         for column, code in (("source_code", self.source), ("target_code", self.target)):
             if code:
-                clauses.append(f"starts_with({column}, ?)")
-                params.append(code.upper())
+                clauses.append(starts(column, code.upper()))
         if self.dyad:
             a, b = self.dyad[0].upper(), self.dyad[1].upper()
-            clauses.append(
-                "((starts_with(source_code, ?) AND starts_with(target_code, ?)) "
-                "OR (starts_with(source_code, ?) AND starts_with(target_code, ?)))"
-            )
-            params += [a, b, b, a]
+            one_way = f"({starts('source_code', a)} AND {starts('target_code', b)})"
+            other_way = f"({starts('source_code', b)} AND {starts('target_code', a)})"
+            if index is None:
+                clauses.append(f"({one_way} OR {other_way})")
+            else:
+                # The same condition. From an OR of ranges DuckDB (2.0) derives a filter for
+                # the scan that costs ten times the count it serves; it leaves a CASE alone.
+                clauses.append(f"CASE WHEN {one_way} THEN true ELSE {other_way} END")
         if self.cameo:
-            clauses.append("starts_with(cameo, ?)")
-            params.append(self.cameo)
+            clauses.append(starts("cameo", self.cameo))
         if self.plover:
             clauses.append("plover = ?")
             params.append(self.plover.upper())
@@ -171,7 +229,8 @@ class EventQuery:
             clauses.append("date <= ?")
             params.append(self.until)
         if self.place:
-            clauses.append("(lower(location_name) = lower(?) OR location_country = upper(?))")
+            name = "location_key" if index is not None else "lower(location_name)"
+            clauses.append(f"({name} = lower(?) OR location_country = upper(?))")
             params += [self.place, self.place]
         if self.text:
             words = sorted(set(SEARCH_WORD.findall(self.text.lower()))) if searchable else []
@@ -301,15 +360,23 @@ class StoreSummary:
 
 
 class StoreQueries:
-    """The read-only questions, asked of one open store (best opened ``read_only``)."""
+    """The read-only questions, asked of one open store (best opened ``read_only``).
+    ``threads``: how many threads DuckDB gives one question (default: one per core); a
+    server that asks many at once does better with 1, its questions sharing the cores."""
 
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: EventStore, threads: int | None = None) -> None:
         self._store = store
+        if threads is not None:
+            store._db.execute(f"SET threads = {int(threads)}")
         self._local = threading.local()
         self._cursors: list[Any] = []
         self._lock = threading.Lock()
         self._searchable = _has_tables(store, _SEARCH_TABLES)
+        self._index = _event_index(store)
         self._summary: StoreSummary | None = None
+        # How many events match a filter, by its SQL and parameters: the pages of one filter
+        # share it, and the store does not change while it is read.
+        self._totals: dict[tuple[str, tuple[object, ...]], int] = {}
 
     def _cursor(self) -> Any:
         # A DuckDB connection must not be used by two threads at once; a cursor is a
@@ -322,7 +389,7 @@ class StoreQueries:
                 self._cursors.append(cursor)
         return cursor
 
-    def _rows(self, sql: str, params: list[object]) -> list[dict[str, Any]]:
+    def _rows(self, sql: str, params: Sequence[object]) -> list[dict[str, Any]]:
         cursor = self._cursor().execute(sql, params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -351,6 +418,30 @@ class StoreQueries:
         )
         return StoreSummary(int(events), int(articles), first, last)
 
+    def _filtered(self, query: EventQuery) -> tuple[str, str, list[object]]:
+        """The table that answers questions about ``query``'s events (the event index when
+        there is one and it can), the SQL condition, and its parameters."""
+        if self._index is not None and not query.text:
+            return (EVENT_INDEX, *query.where(index=self._index))
+        return ("events", *query.where(self._searchable))
+
+    def _total(self, table: str, where: str, params: list[object]) -> int:
+        key = (f"{table}: {where}", tuple(params))
+        with self._lock:
+            total = self._totals.get(key)
+        if total is None:
+            (found,) = (
+                self._cursor()
+                .execute(f"SELECT count(*) FROM {table} WHERE {where}", params)
+                .fetchone()
+            )
+            total = int(found)
+            with self._lock:
+                if len(self._totals) >= _TOTALS_KEPT:
+                    self._totals.clear()
+                self._totals[key] = total
+        return total
+
     def events(
         self,
         query: EventQuery,
@@ -358,7 +449,24 @@ class StoreQueries:
         offset: int = 0,
         order: Order = Order.newest,
     ) -> EventPage:
-        where, params = query.where(self._searchable)
+        table, where, params = self._filtered(query)
+        if table == EVENT_INDEX:
+            # The count of the matches, then the page's ids in order: the index is sorted
+            # newest first, so that page stops reading at its last row.
+            total = self._total(table, where, params)
+            if offset >= total:
+                return EventPage(total, [])
+            ids = [
+                event_id
+                for (event_id,) in self._cursor()
+                .execute(
+                    f"SELECT id FROM {EVENT_INDEX} WHERE {where} "
+                    f"ORDER BY {_INDEX_ORDER_SQL[order]} LIMIT ? OFFSET ?",
+                    [*params, limit, offset],
+                )
+                .fetchall()
+            ]
+            return EventPage(total, self._events_by_id(ids))
         # One scan finds the matches; the page's ids come with their count. Then the page's
         # rows by key: sorting only the columns that order them is several times faster
         # than sorting every column of every match.
@@ -374,19 +482,19 @@ class StoreQueries:
             .fetchall()
         )
         if not page:
-            (total,) = (
-                self._cursor()
-                .execute(f"SELECT count(*) FROM events WHERE {where}", params)
-                .fetchone()
-            )
-            return EventPage(int(total), [])
-        ids = [event_id for event_id, _ in page]
+            return EventPage(self._total(table, where, params), [])
+        return EventPage(int(page[0][1]), self._events_by_id([event_id for event_id, _ in page]))
+
+    def _events_by_id(self, ids: list[str]) -> list[StoredEvent]:
+        """The events of ``ids``, in that order, read by key."""
+        if not ids:
+            return []
         rows = self._rows(
             f"SELECT {_EVENT_COLUMNS} FROM events WHERE id IN ({', '.join('?' * len(ids))})",
             ids,
         )
         found = {row["id"]: _stored_event(row) for row in rows}
-        return EventPage(int(page[0][1]), [found[i] for i in ids])
+        return [found[i] for i in ids]
 
     def event(self, event_id: str) -> EventDetail | None:
         """One event with its mentions; None if there is no such event."""
@@ -441,12 +549,12 @@ class StoreQueries:
     def series(self, query: EventQuery, interval: Interval = Interval.month) -> list[SeriesPoint]:
         """Events per period and QuadClass, with their mean Goldstein value, oldest first;
         events without a date are left out."""
-        where, params = query.where(self._searchable)
+        table, where, params = self._filtered(query)
         rows = (
             self._cursor()
             .execute(
                 "SELECT date_trunc(?, date)::DATE AS period, quad_class, count(*), avg(goldstein) "
-                f"FROM events WHERE date IS NOT NULL AND {where} "
+                f"FROM {table} WHERE date IS NOT NULL AND {where} "
                 "GROUP BY 1, 2 ORDER BY period, quad_class",
                 [interval.value, *params],
             )
@@ -456,13 +564,13 @@ class StoreQueries:
 
     def dyads(self, query: EventQuery, limit: int = 10) -> list[DyadCount]:
         """The pairs of countries with the most events between them, either way."""
-        where, params = query.where(self._searchable)
+        table, where, params = self._filtered(query)
         rows = (
             self._cursor()
             .execute(
                 "WITH pairs AS (SELECT coalesce(source_country, left(source_code, 3)) AS s, "
                 "coalesce(target_country, left(target_code, 3)) AS t, "
-                f"goldstein, quad_class FROM events WHERE target_code IS NOT NULL AND {where}) "
+                f"goldstein, quad_class FROM {table} WHERE target_code IS NOT NULL AND {where}) "
                 "SELECT least(s, t) AS a, greatest(s, t) AS b, count(*) AS n, avg(goldstein), "
                 "count(*) FILTER (WHERE quad_class >= 3) FROM pairs WHERE s <> t "
                 "GROUP BY 1, 2 ORDER BY n DESC, a, b LIMIT ?",
@@ -496,13 +604,13 @@ class StoreQueries:
         self, query: EventQuery, level: Level = Level.country, limit: int = 100
     ) -> list[Edge]:
         """The ``limit`` heaviest directed edges between actors, by events."""
-        where, params = query.where(self._searchable)
+        table, where, params = self._filtered(query)
         source, target = _LEVEL_SQL[level]
         rows = (
             self._cursor()
             .execute(
                 f"SELECT {source} AS s, {target} AS t, count(*) AS n, avg(goldstein) "
-                f"FROM events WHERE target_code IS NOT NULL AND {where} "
+                f"FROM {table} WHERE target_code IS NOT NULL AND {where} "
                 "GROUP BY 1, 2 HAVING s <> t ORDER BY n DESC, s, t LIMIT ?",
                 [*params, limit],
             )
@@ -512,12 +620,12 @@ class StoreQueries:
 
     def places(self, query: EventQuery, limit: int = 500) -> list[PlaceCount]:
         """Where events took place, the places with most events first."""
-        where, params = query.where(self._searchable)
+        table, where, params = self._filtered(query)
         rows = (
             self._cursor()
             .execute(
                 "SELECT location_name, any_value(location_country), avg(lat), avg(lon), "
-                "count(*) AS n, avg(goldstein) FROM events "
+                f"count(*) AS n, avg(goldstein) FROM {table} "
                 f"WHERE lat IS NOT NULL AND lon IS NOT NULL AND {where} "
                 "GROUP BY location_name, location_id ORDER BY n DESC, location_name LIMIT ?",
                 [*params, limit],
@@ -583,12 +691,20 @@ class StoreQueries:
 
 
 _SEARCH_TABLES = ("search_vocabulary", "search_words")
+EVENT_INDEX = "event_index"
+_INDEX_TABLES = (EVENT_INDEX, "event_index_codes", "event_index_cameos")
+_TOTALS_KEPT = 8192
 
 
 def prepare(store: EventStore) -> None:
-    """Add to a store that will only be read from now on (a server's snapshot) the word
-    index of text searches: each word of the events' sentences (``SEARCH_WORD``), and the
-    events it is in, by word."""
+    """Add to a store that will only be read from now on (a server's snapshot) what makes
+    questions quick: the word index of text searches, and the event index."""
+    _prepare_search(store)
+    _prepare_event_index(store)
+
+
+def _prepare_search(store: EventStore) -> None:
+    """Each word of the events' sentences (``SEARCH_WORD``), and the events it is in."""
     db = store._db
     db.execute(
         "CREATE OR REPLACE TEMP TABLE sentence_words AS SELECT id, "
@@ -604,6 +720,55 @@ def prepare(store: EventStore) -> None:
         "FROM sentence_words w JOIN search_vocabulary v USING (word) ORDER BY v.word_id"
     )
     db.execute("DROP TABLE sentence_words")
+
+
+def _prepare_event_index(store: EventStore) -> None:
+    """The columns of the events that filters, orders and groups read, newest first, with
+    codes numbered in sorted order (``EventIndex``)."""
+    db = store._db
+    db.execute(
+        "CREATE OR REPLACE TABLE event_index_codes AS "
+        "SELECT code, (row_number() OVER (ORDER BY code))::INTEGER AS code_id FROM "
+        "(SELECT source_code AS code FROM events UNION SELECT target_code FROM events) "
+        "WHERE code IS NOT NULL"
+    )
+    db.execute(
+        "CREATE OR REPLACE TABLE event_index_cameos AS "
+        "SELECT cameo, (row_number() OVER (ORDER BY cameo))::INTEGER AS cameo_id "
+        "FROM (SELECT DISTINCT cameo FROM events WHERE cameo IS NOT NULL)"
+    )
+    db.execute(
+        f"CREATE OR REPLACE TABLE {EVENT_INDEX} AS SELECT "
+        f"(row_number() OVER (ORDER BY {_ORDER_SQL[Order.newest]}))::INTEGER AS newest, "
+        f"(row_number() OVER (ORDER BY {_ORDER_SQL[Order.oldest]}))::INTEGER AS oldest, * "
+        "FROM (SELECT e.id, e.date, e.goldstein, e.quad_class, e.plover, "
+        "s.code_id AS source_id, t.code_id AS target_id, c.cameo_id, "
+        "e.source_code, e.source_country, e.target_code, e.target_country, "
+        "lower(e.location_name) AS location_key, e.location_name, e.location_id, "
+        "e.location_country, e.lat, e.lon FROM events e "
+        "LEFT JOIN event_index_codes s ON s.code = e.source_code "
+        "LEFT JOIN event_index_codes t ON t.code = e.target_code "
+        "LEFT JOIN event_index_cameos c ON c.cameo = e.cameo) "
+        "ORDER BY newest"
+    )
+
+
+def _event_index(store: EventStore) -> EventIndex | None:
+    """The codes of the store's event index; None if it has none."""
+    if not _has_tables(store, _INDEX_TABLES):
+        return None
+    codes, cameos = (
+        tuple(value for (value,) in store._db.execute(sql).fetchall())
+        for sql in (
+            "SELECT code FROM event_index_codes ORDER BY code_id",
+            "SELECT cameo FROM event_index_cameos ORDER BY cameo_id",
+        )
+    )
+    # A prefix's codes are a run of numbers if DuckDB sorted them as Python does (by code
+    # point, as UTF-8 bytes sort); under any other collation, the index is not used.
+    if any(list(values) != sorted(set(values)) for values in (codes, cameos)):
+        return None
+    return EventIndex(codes, cameos)
 
 
 def _has_tables(store: EventStore, names: tuple[str, ...]) -> bool:

@@ -9,8 +9,9 @@ so it answers from a copy of its own:
    writer out, and the file holds only whole articles (a writer checkpoints before it lets
    go).
 2. Copy the file (and its write-ahead log, left by a writer that was stopped), and let go.
-3. Add to the copy what makes questions quick (``queries.prepare``), then open it read-only:
-   that is the snapshot the requests are answered from.
+3. Add to the copy what makes questions quick (``queries.prepare``: a word index and an
+   event index, some 10 s for a million events), then open it read-only: that is the
+   snapshot the requests are answered from.
 4. Every few seconds (``refresh``), look at the store file: when it changed, take a new
    snapshot the same way, in the background, and swap it in for the requests that come
    after. Requests under way finish on the old one, which is closed and deleted after them.
@@ -33,9 +34,9 @@ from communique.store.queries import StoreQueries, prepare
 class _Snapshot:
     """One copy, with the requests answering from it."""
 
-    def __init__(self, store: EventStore, signature: tuple[int, ...]) -> None:
+    def __init__(self, store: EventStore, signature: tuple[int, ...], threads: int | None) -> None:
         self.store = store
-        self.queries = StoreQueries(store)
+        self.queries = StoreQueries(store, threads)
         self.signature = signature
         self.users = 0
         self.retired = False
@@ -47,11 +48,15 @@ class _Snapshot:
 
 
 class StoreSnapshots:
-    """The latest snapshot of the store at ``path``, taken again when the file changes."""
+    """The latest snapshot of the store at ``path``, taken again when the file changes;
+    ``threads``: DuckDB's threads for one question (``StoreQueries``)."""
 
-    def __init__(self, path: str | Path, wait: float = LOCK_WAIT_SECONDS) -> None:
+    def __init__(
+        self, path: str | Path, wait: float = LOCK_WAIT_SECONDS, threads: int | None = None
+    ) -> None:
         self.path = Path(path)
         self.wait = wait
+        self.threads = threads
         if not self.path.exists():
             raise StoreError(f"{self.path}: no such store (run `communique code` first)")
         self._folder = Path(tempfile.mkdtemp(prefix="communique-serve-"))
@@ -126,7 +131,7 @@ class StoreSnapshots:
                 shutil.copyfile(_wal(source.path), _wal(copy))
         with EventStore(copy) as writable:
             prepare(writable)
-        return _Snapshot(EventStore(copy, read_only=True), signature)
+        return _Snapshot(EventStore(copy, read_only=True), signature, self.threads)
 
 
 def _wal(path: Path) -> Path:

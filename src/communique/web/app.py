@@ -88,9 +88,12 @@ class WebSettings:
     change), and how often it looks for a change of the store to serve a new snapshot."""
 
     cors_origins: tuple[str, ...] = ()
-    # Questions asked of the store at once: many, so that a quick one (an event page) is not
-    # kept waiting behind slow ones (text searches); the cores are shared among them.
-    query_threads: int = 32
+    # Questions asked of the store at once, each by one DuckDB thread (``store_threads``,
+    # for the snapshots of `communique serve`): a few per core, so that a quick one (an
+    # event page) is not kept waiting behind slow ones (text searches), and not so many
+    # that a core's time is spent switching between them.
+    query_threads: int = 8
+    store_threads: int = 1
     # Room for every answer of a busy session: an answer costs a few milliseconds of the
     # store's time, and a kept one none.
     cache_answers: int = 8192

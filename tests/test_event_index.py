@@ -1,0 +1,279 @@
+"""The event index of a server's snapshot (``queries.prepare``) gives the same answers as the
+events table: pages in every order, series, dyads, the network and places, under many
+filters, over a small store of events made here by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import random
+import shutil
+
+import pytest
+
+from communique.records import (
+    Actor,
+    Article,
+    CleanArticle,
+    CodedArticle,
+    Event,
+    EventDate,
+    Mention,
+    Passage,
+    Place,
+    Sentence,
+)
+from communique.store.duckdb import EventStore
+from communique.store.queries import (
+    EVENT_INDEX,
+    EventIndex,
+    EventQuery,
+    Interval,
+    Level,
+    Order,
+    StoreQueries,
+    prepare,
+)
+from communique.store.snapshots import StoreSnapshots
+
+# Codes that share prefixes (CHN, CHNGOV, CHNMIL), an IGO and unknown countries.
+ACTORS = [
+    Actor("CHN", "CHN", None, "state", "China"),
+    Actor("CHNGOV", "CHN", "GOV", "person", "Wang Yi"),
+    Actor("CHNMIL", "CHN", "MIL", "organization", "the Chinese army"),
+    Actor("PER", "PER", None, "state", "Peru"),
+    Actor("PERGOV", "PER", "GOV", "person", "Dina Boluarte"),
+    Actor("JPN", "JPN", None, "state", "Japan"),
+    Actor("USAGOV", "USA", "GOV", "person", "the White House"),
+    Actor("IGOUNO", None, None, "organization", "the United Nations"),
+    Actor("---REB", None, "REB", "organization", "the rebels"),
+]
+PLACES = [
+    Place("Beijing", "CHN", 39.9075, 116.3972, "geonames:1816670"),
+    Place("Lima", "PER", -12.0432, -77.0282, "geonames:3936456"),
+    Place("Tokyo", "JPN", 35.6895, 139.6917, "geonames:1850147"),
+    None,
+]
+# (CAMEO, PLOVER, QuadClass, Goldstein): repeated values, so that orders meet ties.
+CODES = [
+    ("040", "CONSULT", 1, 1.0),
+    ("042", "CONSULT", 1, 1.9),
+    ("043", "CONSULT", 1, 2.8),
+    ("051", "COOPERATE", 1, 3.4),
+    ("070", "AID", 2, 7.0),
+    ("111", "DISAPPROVE", 3, -2.0),
+    ("112", "DISAPPROVE", 3, -2.0),
+    ("173", "COERCE", 4, -5.0),
+    ("190", "FIGHT", 4, -10.0),
+]
+EVENTS = 400
+
+
+def coded_article(number: int, rng: random.Random) -> CodedArticle:
+    """An article of four sentences, each telling one event drawn with ``rng``."""
+    article_id = f"a{number:03d}"
+    sentences: list[str] = []
+    drawn = []
+    for _ in range(4):
+        source = rng.choice(ACTORS)
+        target = rng.choice([a for a in ACTORS if a is not source] + [None])
+        place = rng.choice(PLACES)
+        sentences.append(
+            f"{source.name} acted on {target.name if target else 'someone'} "
+            f"in {place.name if place else 'a town'}."
+        )
+        drawn.append((source, target, place, rng.choice(CODES)))
+    text = "\n\n".join(sentences)
+    published = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3650))
+    records: list[Sentence] = []
+    passages: list[Passage] = []
+    offset = 0
+    for index, words in enumerate(sentences):
+        records.append(Sentence(index, words, (offset, offset + len(words))))
+        passages.append(Passage(words, offset))
+        offset += len(words) + 2
+    events = []
+    for sentence, (source, target, place, (cameo, plover, quad, goldstein)) in zip(
+        records, drawn, strict=True
+    ):
+        day = None if rng.random() < 0.1 else published - dt.timedelta(days=rng.randrange(3))
+        events.append(
+            Event(
+                id=f"{article_id}-{sentence.index}",
+                article_id=article_id,
+                sentence=sentence,
+                source=mention(source, sentence),
+                target=mention(target, sentence) if target else None,
+                cameo=cameo,
+                plover=plover,
+                quad_class=quad,
+                goldstein=goldstein,
+                confidence=0.9,
+                trigger="acted on",
+                trigger_span=None,
+                date=EventDate(day, "day", "sentence") if day else None,
+                location=place,
+                coder_version="test-index-1",
+            )
+        )
+    article = Article(id=article_id, text=text, title=article_id, published=published)
+    mentions = tuple(m for e in events for m in (e.source, e.target) if m is not None)
+    return CodedArticle(
+        CleanArticle(article, tuple(passages), None), tuple(records), mentions, tuple(events)
+    )
+
+
+def mention(actor: Actor, sentence: Sentence) -> Mention:
+    start = sentence.span[0] + sentence.text.index(actor.name or "")
+    return Mention(actor, actor.name or "", (start, start + len(actor.name or "")))
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory):
+    """The questions of the same events twice: a plain store, and a prepared copy."""
+    folder = tmp_path_factory.mktemp("event-index")
+    plain = folder / "plain.duckdb"
+    rng = random.Random(8)
+    with EventStore(plain) as store:
+        for number in range(EVENTS // 4):
+            store.add(coded_article(number, rng))
+    prepared = folder / "prepared.duckdb"
+    shutil.copyfile(plain, prepared)
+    with EventStore(prepared) as store:
+        prepare(store)
+    opened = [EventStore(plain, read_only=True), EventStore(prepared, read_only=True)]
+    yield StoreQueries(opened[0]), StoreQueries(opened[1], threads=1)
+    for store in opened:
+        store.close()
+
+
+QUERIES = [
+    EventQuery(),
+    EventQuery(actor="CHN"),
+    EventQuery(actor="chngov"),
+    EventQuery(actor="C"),
+    EventQuery(actor="XYZ"),  # no such code
+    EventQuery(actor="---"),
+    EventQuery(source="CHN", target="PER"),
+    EventQuery(source="PERGOV"),
+    EventQuery(target="IGO"),
+    EventQuery(dyad=("CHN", "PER")),
+    EventQuery(dyad=("PER", "CHN")),
+    EventQuery(dyad=("CHN", "CHNGOV")),  # the prefixes overlap
+    EventQuery(dyad=("CHN", "CHN")),
+    EventQuery(dyad=("USA", "ZZZ")),
+    EventQuery(dyad=("CHN", "JPN"), since=dt.date(2018, 1, 1), until=dt.date(2020, 12, 31)),
+    EventQuery(cameo="04"),
+    EventQuery(cameo="111"),
+    EventQuery(cameo="99"),
+    EventQuery(cameo="11", since=dt.date(2019, 3, 1)),
+    EventQuery(plover="consult"),
+    EventQuery(quad_classes=(3, 4)),
+    EventQuery(source="CHN", target="PER", quad_classes=(1,)),
+    EventQuery(until=dt.date(2016, 6, 30)),
+    EventQuery(place="beijing"),
+    EventQuery(place="PER"),
+    EventQuery(place="Nowhere"),
+    EventQuery(actor="JPN", place="Tokyo", quad_classes=(1, 2, 3)),
+]
+
+
+def same(a: object, b: object) -> bool:
+    """Equal, but for the last bits of a mean: sums may add up in another order."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a == pytest.approx(b, rel=1e-12, abs=1e-12)
+    if dataclasses.is_dataclass(a) and dataclasses.is_dataclass(b):
+        return type(a) is type(b) and same(dataclasses.astuple(a), dataclasses.astuple(b))
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def test_the_prepared_store_answers_from_the_index(stores):
+    plain, prepared = stores
+    assert plain._filtered(EventQuery(actor="CHN"))[0] == "events"
+    for query in QUERIES:
+        assert prepared._filtered(query)[0] == EVENT_INDEX
+    # A text search reads the sentences, which the index does not hold.
+    assert prepared._filtered(EventQuery(text="acted"))[0] == "events"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=str)
+def test_pages_are_the_same(stores, query):
+    plain, prepared = stores
+    for order, (limit, offset) in itertools.product(Order, [(50, 0), (7, 3), (500, 0), (5, 390)]):
+        expected = plain.events(query, limit, offset, order)
+        assert prepared.events(query, limit, offset, order) == expected, (order, limit, offset)
+    assert plain.events(query, 500).total > 0 or query in NOTHING
+
+
+NOTHING = {
+    EventQuery(actor="XYZ"),
+    EventQuery(dyad=("USA", "ZZZ")),
+    EventQuery(dyad=("CHN", "CHN")),
+    EventQuery(cameo="99"),
+    EventQuery(place="Nowhere"),
+}
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=str)
+def test_counts_are_the_same(stores, query):
+    plain, prepared = stores
+    for interval in Interval:
+        assert same(prepared.series(query, interval), plain.series(query, interval)), interval
+    assert same(prepared.dyads(query, 200), plain.dyads(query, 200))
+    assert same(prepared.dyads(query, 2), plain.dyads(query, 2))
+    for level in Level:
+        assert same(prepared.network(query, level), plain.network(query, level)), level
+    assert same(prepared.places(query), plain.places(query))
+
+
+@pytest.mark.parametrize("text", ["acted on", "BEIJING", "rebels acted", "%", "nothing at all"])
+def test_text_searches_are_the_same(stores, text):
+    plain, prepared = stores
+    for query in (EventQuery(text=text), EventQuery(text=text, actor="CHN")):
+        assert prepared.events(query, 500) == plain.events(query, 500)
+        assert same(prepared.series(query), plain.series(query))
+
+
+def test_a_page_past_the_last_has_the_total_and_no_events(stores):
+    plain, prepared = stores
+    query = EventQuery(actor="PER")
+    total = plain.events(query).total
+    assert prepared.events(query, 50, total) == plain.events(query, 50, total)
+    assert prepared.events(query, 50, total).events == []
+
+
+@pytest.mark.parametrize(
+    ("prefix", "ids"),
+    [
+        ("CHN", (2, 4)),  # CHN, CHNGOV, CHNMIL
+        ("CHNGOV", (3, 3)),
+        ("C", (2, 4)),
+        ("P", (5, 6)),
+        ("", (1, 7)),
+        ("B", (2, 1)),  # none: an empty run where B would be
+        ("ZZZ", (8, 7)),
+        ("---", (1, 1)),
+    ],
+)
+def test_a_prefix_is_a_run_of_numbers(prefix, ids):
+    index = EventIndex(("---REB", "CHN", "CHNGOV", "CHNMIL", "PER", "PERGOV", "USA"), ())
+    assert index.prefix_ids("source_code", prefix) == ids
+
+
+def test_a_text_search_cannot_be_asked_of_the_index():
+    with pytest.raises(Exception, match="text search"):
+        EventQuery(text="met").where(index=EventIndex((), ()))
+
+
+def test_a_servers_snapshot_is_prepared(tmp_path, stores):
+    plain, _ = stores
+    snapshots = StoreSnapshots(plain._store.path, threads=1)
+    try:
+        with snapshots.lease() as queries:
+            assert queries._filtered(EventQuery(actor="CHN"))[0] == EVENT_INDEX
+            assert queries.events(EventQuery(actor="CHN")) == plain.events(EventQuery(actor="CHN"))
+    finally:
+        snapshots.close()
