@@ -453,6 +453,25 @@ def test_who_is_evacuated(coder, text, expected):
     assert expected in events_of(coder, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a protest is against whom its purpose or its defiance names, not the streets' place
+        (
+            "Demonstrators in Nairobi blocked a road to show their disapproval for the United "
+            "States' military policies.",
+            ("KENCVL", "144", "USA"),
+        ),
+        (
+            "Thousands of people blocked streets in Hong Kong in defiance of Chinese authorities.",
+            ("HKGCVL", "144", "CHNGOV"),
+        ),
+    ],
+)
+def test_whom_a_protest_is_against(coder, text, expected):
+    assert events_of(coder, text) == [expected]
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

@@ -23,6 +23,7 @@ from communique.coding.patterns import Patterns
 from communique.records import Actor, Mention
 
 _SUBJECTS = frozenset({"nsubj", "csubj", "expl"})
+_STANCES = frozenset({"defiance", "protest", "opposition", "disapproval", "anger"})
 _DESTINATIONS = frozenset({"to", "from", "into", "in", "against"})  # where moved forces go or leave
 _OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
@@ -157,14 +158,16 @@ class SentenceCoder:
             sources = _Found(sources.mentions, False)
         if not targets.mentions and code[:2] == "07":
             targets = self._helped((token,), targets, actors)
-        # "freed the blogger", "blocked roads": done to someone, or a protest, all the same
-        human = self._human_object(token) or (
-            code[:2] == "14"
-            and any(
-                c.dep_ == "dobj" and self._patterns.lemma(c) in self._patterns.ways
-                for c in token.children
-            )
+        blocked = code[:2] == "14" and any(
+            c.dep_ == "dobj" and self._patterns.lemma(c) in self._patterns.ways
+            for c in token.children
         )
+        if blocked:  # "blocked streets in Hong Kong": the streets' place is not whom it is against
+            targets = _Found([], False, targets.phrase)
+        if not targets.mentions and code[:2] == "14":
+            targets = self._protested(token, targets, actors)
+        # "freed the blogger", "blocked roads": done to someone, or a protest, all the same
+        human = self._human_object(token) or blocked
         alone = self._patterns.stands_alone(key, code, sources.direct, human)
         unnamed = not sources.mentions and code[:2] in _VIOLENCE and self._by_a_weapon(token)
         return self._pairs(
@@ -311,6 +314,27 @@ class SentenceCoder:
                         return _Found(helped.mentions, False)
                     if found.phrase is None and helped.phrase is not None:
                         return helped
+        return found
+
+    def _protested(self, verb: Token, found: _Found, actors: ArticleActors) -> _Found:
+        """Whom a protest is against, named in what it is for or in defiance of: "blocked a
+        road to show their disapproval for the United States' policies", "blocked streets in
+        defiance of Chinese authorities"; else what was ``found``."""
+        reasons = [c for c in verb.children if c.dep_ in ("advcl", "xcomp")]
+        nouns = [c for r in reasons for c in r.children if c.dep_ == "dobj"]
+        nouns += [
+            o
+            for p in verb.children
+            if p.dep_ == "prep" and p.lower_ == "in"
+            for o in p.children
+            if o.dep_ == "pobj" and o.lower_ in _STANCES
+        ]
+        for noun in nouns:
+            for prep in noun.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("for", "against", "of", "over", "at"):
+                    against = self._children(prep, ("pobj",), actors)
+                    if against.mentions:
+                        return _Found(against.mentions, False)
         return found
 
     def _unknown(self, head: Token, actors: ArticleActors) -> Mention:
