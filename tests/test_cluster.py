@@ -529,3 +529,10 @@ def test_merged_on_a_store_from_before_merging_says_how_to_merge(tmp_path):
 def test_merged_and_explain_together_are_refused(three_reports):
     result = events_command(three_reports, "--merged", "--explain", "1")
     assert result.exit_code == EXIT_ERROR and "not both" in result.stderr
+
+
+@pytest.mark.parametrize("day", [dt.date.min, dt.date(1, 1, 3), dt.date(9999, 12, 29), dt.date.max])
+def test_a_mention_dated_at_the_ends_of_the_calendar_has_weeks(day):
+    # An article may be dated 0001-01-01 or 9999-12-31; the window around it stays inside.
+    for precision in ("day", "month", "year"):
+        assert lookup_keys(mention(day=day, precision=precision), CONFIG)

@@ -175,7 +175,7 @@ class EventMention:
         if self.date is None:
             return None
         length = PERIOD_DAYS.get(self.date_precision or "day", 1)
-        return self.date, self.date + dt.timedelta(days=length - 1)
+        return self.date, _shifted(self.date, length - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,12 +350,21 @@ def _weeks(mention: EventMention, config: ClusterConfig) -> list[str]:
     days = mention.days
     if days is None:
         return ["-"]
-    window = dt.timedelta(days=config.window_days)
-    day, last = days[0] - window, days[1] + window
+    day = _shifted(days[0], -config.window_days)
+    last = _shifted(days[1], config.window_days)
     weeks = [_week(day)]
-    while (day := day + dt.timedelta(days=7 - day.weekday())) <= last:
+    while day < last and (day := _shifted(day, 7 - day.weekday())) <= last:
         weeks.append(_week(day))
     return weeks
+
+
+def _shifted(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, held within the calendar's years 1-9999: an article may
+    be dated 0001-01-01 or 9999-12-31, and the windows around it must not overflow."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.min if days < 0 else dt.date.max
 
 
 # -- compatibility -----------------------------------------------------------------------
