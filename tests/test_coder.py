@@ -443,8 +443,8 @@ def test_measures_lifted_and_threatened(coder, text, expected):
     [
         # evacuating people is aid; evacuating troops is a withdrawal from where they were
         (
-            "UN helicopters evacuated the wounded from the besieged Bosnian town of Zepa.",
-            ("IGOUNO", "073", "BIH"),
+            "Aid workers evacuated the injured from the besieged Syrian town of Madaya.",
+            ("---NGO", "073", "SYR"),
         ),
         ("France evacuated its troops from Mali.", ("FRA", "087", "MLI")),
     ],
@@ -458,13 +458,12 @@ def test_who_is_evacuated(coder, text, expected):
     [
         # a protest is against whom its purpose or its defiance names, not the streets' place
         (
-            "Demonstrators in Nairobi blocked a road to show their disapproval for the United "
-            "States' military policies.",
-            ("KENCVL", "144", "USA"),
+            "Students in Nairobi blocked a highway to show their anger at the Ugandan government.",
+            ("KENEDU", "144", "UGAGOV"),
         ),
         (
-            "Thousands of people blocked streets in Hong Kong in defiance of Chinese authorities.",
-            ("HKGCVL", "144", "CHNGOV"),
+            "Thousands of people blocked roads in Lagos in defiance of the Nigerian army.",
+            ("NGACVL", "144", "NGAMIL"),
         ),
     ],
 )
