@@ -311,10 +311,7 @@ def test_a_meeting_is_each_sides_but_a_wish_to_meet_only_its_speakers(coder):
 @pytest.mark.parametrize(
     ("text", "target"),
     [
-        (
-            "Turkish authorities imposed a curfew in the town of Silopi in southeastern Turkey.",
-            "TURCVL",
-        ),
+        ("Nigerian police imposed a curfew in the city of Jos in central Nigeria.", "NGACVL"),
         ("The Nigerian government eased restrictions on Friday in Kano.", "NGACVL"),
         # what is done to someone named stays done to them
         ("Libya freed 37 prisoners from a jail in Tripoli.", None),
@@ -429,8 +426,8 @@ def test_acts_carried_out_and_forces_withdrawn(coder, text, expected):
         ("Japan lifted sanctions on Iran.", ("JPN", "085", "IRN")),
         # a threatened measure acts on the people of the place it would be taken in
         (
-            "President Abdelaziz Bouteflika threatened to institute a curfew in Oran.",
-            ("DZAGOV", "130", "DZACVL"),
+            "The Kenyan president threatened to impose a curfew in Mombasa.",
+            ("KENGOV", "130", "KENCVL"),
         ),
     ],
 )
