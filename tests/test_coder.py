@@ -468,6 +468,12 @@ def test_whom_a_protest_is_against(coder, text, expected):
     assert events_of(coder, text) == [expected]
 
 
+def test_a_body_based_in_a_capital_is_of_its_country(coder):
+    assert ("KENMED", "111", "UGA") in events_of(
+        coder, "A radio station based in Nairobi criticized Uganda on Monday."
+    )
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

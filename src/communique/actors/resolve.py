@@ -578,7 +578,10 @@ class ArticleActors:
     def _country_of(self, head: Token) -> str | None:
         """A country after the head: "the president of Peru", "rebels in the Ivory Coast",
         "doctors from Cuba"; a capital where they are: "demonstrators in Baghdad"."""
-        for child in head.rights:
+        based = [  # "a newspaper based in Beirut", "a group based in Trinidad"
+            p for c in head.rights if c.dep_ == "acl" and c.lemma_ == "base" for p in c.children
+        ]
+        for child in [*head.rights, *based]:
             if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
                 kinds = ("country", "adjective") if child.lower_ == "of" else _PLACE_KINDS
                 for obj in child.children:
