@@ -474,6 +474,18 @@ def test_a_body_based_in_a_capital_is_of_its_country(coder):
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # accepting demands or refugees is yielding; refusing to is rejecting
+        ("Kenya accepted the demands of the union.", ("KEN", "080", "KENLAB")),
+        ("Uganda says it will not accept any more Sudanese refugees.", ("UGA", "124", "SDNREF")),
+    ],
+)
+def test_accepting_is_yielding_and_not_demanding(coder, text, expected):
+    assert events_of(coder, text) == [expected]
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]
