@@ -486,6 +486,22 @@ def test_accepting_is_yielding_and_not_demanding(coder, text, expected):
     assert events_of(coder, text) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ending a strike calls it off; refusing to is rejecting; ending a war is not this
+        ("The Kenyan union ended the strike on Monday.", [("KENLAB", "080", None)]),
+        (
+            "Kenyan teachers said they will not end the strike until their pay rises.",
+            [("KENEDU", "124", None)],
+        ),
+        ("Kenya ended the war with Uganda.", []),
+    ],
+)
+def test_ending_a_strike(coder, text, expected):
+    assert events_of(coder, text) == expected
+
+
 def test_actors_joined_by_and_share_their_argument(coder):
     text = "Brazil and Chile condemned Venezuela on Monday."
     events = [e for e in coded(coder, text).events if e.cameo == "111"]

@@ -418,6 +418,11 @@ class SentenceCoder:
         """The verb's code, read by its object: force done to a plan or a policy is words
         ("attacked the government's plans", 111) or nothing ("shot hoops")."""
         code = self._patterns.verbs[key]
+        bound = self._patterns.bound_objects.get(key)
+        if bound is not None and not any(
+            c.dep_ in ("dobj", "nsubjpass") and c.lower_ in bound for c in verb.children
+        ):
+            return None  # "ended the war" is not "ended the strike"
         verb_alone = key.split()[0]  # "evacuate from" is read as "evacuate"
         if verb_alone in self._patterns.human_readings and self._human_object(verb):
             return self._patterns.human_readings[verb_alone]  # "evacuated the wounded": aid

@@ -76,6 +76,7 @@ class Patterns:
     organisation_readings: dict[str, str]  # 174 → 166: expelling an agency, not people
     administrative_measures: frozenset[str]  # "lifted a curfew": 081, not 085
     human_readings: dict[str, str]  # "evacuate" → 073 when people are evacuated
+    bound_objects: dict[str, frozenset[str]]  # "end" codes only "the strike", "the boycott"
     attitudes: dict[str, str]  # "pessimistic" → 012: a stated attitude
     weapons: frozenset[str]  # "bomb", "missile": violence whose user may go unnamed
     verbal_readings: dict[str, str]  # "attack" → 111 when done to a plan or a policy
@@ -214,6 +215,10 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         organisation_readings=_codes(file, data, "organisation_readings", known),
         administrative_measures=_words(file, data, "administrative_measures"),
         human_readings=_codes(file, data, "human_readings", known),
+        bound_objects={
+            verb: frozenset(str(w).lower() for w in words)
+            for verb, words in (data.get("bound_objects") or {}).items()
+        },
         attitudes=_codes(file, data, "attitudes", known),
         weapons=_words(file, data, "weapons"),
         verbal_readings=_codes(file, data, "verbal_readings", known),
