@@ -22,13 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TextIO
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from communique.actors.gazetteer import Gazetteer, default_gazetteer
 from communique.actors.registry import PersonDirectory, PersonRegistry, builtin_people
@@ -39,6 +39,7 @@ from communique.clean import clean
 from communique.coding.coder import Coding, SentenceCoder
 from communique.coding.ontology import Ontology, default_ontology
 from communique.coding.patterns import Patterns, default_patterns
+from communique.coding.places import sides_from_place
 from communique.limits import (
     MAX_ARTICLE_CHARS,
     MAX_BATCH_CHARS,
@@ -52,7 +53,6 @@ from communique.quotes import QuoteFinder, SpeechVerbs, quote_of
 from communique.readers import STDIN, read_inputs
 from communique.readers.decode import LONE_SURROGATE
 from communique.records import (
-    Actor,
     Article,
     CleanArticle,
     CodedArticle,
@@ -294,12 +294,11 @@ def _event(
     trigger_end = passage.start + coding.trigger_span[1]
     quote = quote_of((trigger_start, trigger_end), said)
     place = event_place(coding.predicate, dateline_place, countries, coder.places, passage.start)
-    coding = _people_of_the_place(coding, place, article, coder.patterns)
-    for act in (c for c in coding.predicate.children if c.dep_ == "xcomp"):
-        # "threatened to impose a curfew in Algiers": the place of the act threatened
-        acted_in = event_place(act, None, countries, coder.places, passage.start)
-        coding = _people_of_the_place(coding, acted_in, article, coder.patterns)
-    coding = _placed(coding, place)
+
+    def place_of(act: Token) -> Place | None:  # "threatened to impose a curfew in Algiers"
+        return event_place(act, None, countries, coder.places, passage.start)
+
+    coding = sides_from_place(coding, place, place_of, article.article.text, coder.patterns)
     return Event(
         id=_event_id(article.article.id, sentence.index, coding),
         article_id=article.article.id,
@@ -321,59 +320,6 @@ def _event(
         themes=coder.themes.of(sentence.text),
         tone=coder.tone.score(sentence.text),
     )
-
-
-def _people_of_the_place(
-    coding: Coding, place: Place | None, article: CleanArticle, patterns: Patterns
-) -> Coding:
-    """A curfew, a sanction or a threat with no actor named as its target, directed at a
-    place the sentence names, acts on the people there: "imposed a curfew in Cizre, Turkey"
-    is done to Turkey's civilians (TURCVL)."""
-    if (
-        coding.target is not None
-        or coding.source is None
-        or place is None
-        or place.origin != "sentence"
-        or place.span is None
-        or place.country is None
-        or not any(coding.code.startswith(root) for root in patterns.place_directed_roots)
-    ):
-        return coding
-    phrase = coding.object_phrase or place.span
-    if not (phrase[0] <= place.span[0] and place.span[1] <= phrase[1]):
-        words = article.article.text[phrase[0] : phrase[1]].lower().split()
-        if not patterns.measures.intersection(words):
-            return coding  # done to something else: "freed prisoners from a jail in Juba"
-        phrase = place.span  # a measure taken in the place: "eased emergency measures in Kosovo"
-    actor = Actor(code=f"{place.country}CVL", country=place.country, sector="CVL", kind="group")
-    text = article.article.text[place.span[0] : place.span[1]]
-    target = Mention(actor=actor, text=text, span=place.span, phrase=phrase)
-    return replace(coding, target=target, object_phrase=None, confidence=coding.confidence - 0.1)
-
-
-# Sectors whose people, where no country is named, are of the place where they act.
-_OF_THE_PLACE = frozenset(
-    {"CVL", "COP", "LAB", "EDU", "GOV", "LEG", "JUD", "BUS", "MED", "AGR", "HLH"}
-)
-
-
-def _placed(coding: Coding, place: Place | None) -> Coding:
-    """Sides named by their role alone ("people", "the police") where the sentence says
-    where it happened belong to that place's country: "people blocked streets in Hong Kong"
-    are Hong Kong's (HKGCVL)."""
-    if place is None or place.origin != "sentence" or place.country is None:
-        return coding
-
-    def placed(mention: Mention | None) -> Mention | None:
-        actor = mention.actor if mention else None
-        if mention is None or actor is None or actor.country or actor.code[:3] != "---":
-            return mention
-        if actor.sector not in _OF_THE_PLACE or actor.kind != "group":
-            return mention  # visitors, soldiers, rebels, refugees are often from elsewhere
-        code = f"{place.country}{actor.sector}"
-        return replace(mention, actor=replace(actor, code=code, country=place.country))
-
-    return replace(coding, source=placed(coding.source), target=placed(coding.target))
 
 
 def _event_id(article_id: str, sentence_index: int, coding: Coding) -> str:

@@ -100,7 +100,8 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
 
 def _bracketed(appos: Token) -> bool:
     """Whether an apposition is a name in brackets: "the Workers' Party (PT)"."""
-    return appos.dep_ == "appos" and appos.i > 0 and appos.doc[appos.left_edge.i - 1].text == "("
+    before = appos.left_edge.i - 1
+    return appos.dep_ == "appos" and before >= 0 and appos.doc[before].text == "("
 
 
 def _dummy_it(pronoun: Token) -> bool:
@@ -310,7 +311,7 @@ class ArticleActors:
             country = None if country == match.hit.code else country
             actor = Actor(actor_code(country, "CVL"), country, "CVL", "group", name=match.hit.name)
             return [self._mention(actor, tokens[0], head)]
-        home = [c for c in self._countries_in(tokens[:-1]) if match and c != match.hit.code]
+        home = [c for c in self._countries_in(tokens[:-1]) if c != match.hit.code] if match else []
         if match is not None and home:
             # "Bosnian Serbs", "Iraqi Kurds": a people of the country that names them first.
             name = match.hit.name

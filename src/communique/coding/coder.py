@@ -64,6 +64,11 @@ class _Found:
     # The argument's span in the article when no actor was found in it: "the proposal".
     phrase: tuple[int, int] | None = None
 
+    @property
+    def named(self) -> bool:
+        """Whether it names anything acted upon: actors, or the phrase of what they act on."""
+        return bool(self.mentions) or self.phrase is not None
+
 
 _NONE = _Found([], False)
 
@@ -138,11 +143,7 @@ class SentenceCoder:
         if told is None:
             return []
         code = told
-        lifted = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
-        lifted += [o for c in lifted for p in c.children if p.lower_ == "of" for o in p.children]
-        if code == "085" and any(
-            self._patterns.lemma(c) in self._patterns.administrative_measures for c in lifted
-        ):
+        if code == "085" and self._administrative(token):
             code = "081"  # "lifted a night curfew": administrative, not economic, sanctions
         if any(child.dep_ in _PASSIVE for child in token.children):
             sources = self._agent(token, actors)
@@ -226,7 +227,7 @@ class SentenceCoder:
         if _moved_units_of(token, self._patterns):
             # "the withdrawal of troops from Iraq": where the forces go or leave
             where = self._prep_objects(token, _DESTINATIONS, actors)
-            targets = where if where.mentions or where.phrase is not None else targets
+            targets = where if where.named else targets
         # What the act is done to when no actor: "optimism at a budget deal", "aid to local
         # communities"; not the trigger itself ("a state of siege", "remained on alert").
         trigger_at = actors.offset + trigger.idx
@@ -349,7 +350,7 @@ class SentenceCoder:
         for clause in token.children:
             if clause.dep_ in ("ccomp", "acl"):  # "pessimistic that ...", "a demand that ..."
                 found = self._children(clause, _SUBJECTS, actors)
-                if found.mentions or found.phrase is not None:
+                if found.named:
                     return found
         return _NONE
 
@@ -631,20 +632,20 @@ class SentenceCoder:
     def _objects(self, verb: Token, prep: Token | None, actors: ArticleActors) -> _Found:
         if prep is not None and prep.dep_ in ("prep", "agent"):
             found = self._children(prep, ("pobj", "pcomp"), actors)
-            if found.mentions or found.phrase is not None:
+            if found.named:
                 return found
             # "forced the agency out of the country": the preposition has no object of its own
         direct = self._children(verb, _OBJECTS, actors)
         if direct.mentions and self._moves_forces(verb):
             where = self._destination(verb, actors)
-            return where if where.mentions or where.phrase is not None else direct
+            return where if where.named else direct
         if direct.mentions:
             return direct
         found = self._prep_objects(verb, self._patterns.target_preps, actors)
         if found.mentions:
             return found
         imposed = self._imposed_on(verb, actors)
-        if imposed.mentions or imposed.phrase is not None:
+        if imposed.named:
             return imposed
         # "welcomes Chinese enterprises to invest": the object is the subject of the complement.
         for child in verb.children:
@@ -653,6 +654,14 @@ class SentenceCoder:
                     if grandchild.dep_ in _SUBJECTS:
                         return _Found(self._resolve_all(grandchild, actors), False)
         return _Found([], False, direct.phrase)
+
+    def _administrative(self, verb: Token) -> bool:
+        """Whether what a verb lifts is an administrative measure: "a night curfew", "the
+        state of emergency"."""
+        lifted = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        lifted += [o for c in lifted for p in c.children if p.lower_ == "of" for o in p.children]
+        measures = self._patterns.administrative_measures
+        return any(self._patterns.lemma(c) in measures for c in lifted)
 
     def _names_an_act(self, noun: Token) -> bool:
         """Whether a noun is itself a trigger noun: "withdrawal", "talks"."""
@@ -676,7 +685,7 @@ class SentenceCoder:
         """Where moved forces go or leave: "troops to Mali", "peacekeepers in Iraq"."""
         for holder in (verb, *(c for c in verb.children if c.dep_ == "dobj")):
             where = self._prep_objects(holder, _DESTINATIONS, actors)
-            if where.mentions or where.phrase is not None:
+            if where.named:
                 return where
         return _NONE
 
@@ -691,7 +700,7 @@ class SentenceCoder:
                 for prep in holder.children:
                     if prep.dep_ == "prep" and prep.lower_ in ("on", "against"):
                         found = self._children(prep, ("pobj",), actors)
-                        if found.mentions or found.phrase is not None:
+                        if found.named:
                             return _Found(found.mentions, False, found.phrase)
         return _NONE
 
