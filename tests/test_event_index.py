@@ -11,6 +11,8 @@ import random
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from communique.records import (
     Actor,
@@ -25,6 +27,7 @@ from communique.records import (
     Sentence,
 )
 from communique.store.duckdb import EventStore
+from communique.store.memory import _between, _narrow
 from communique.store.queries import (
     EVENT_INDEX,
     EventIndex,
@@ -36,6 +39,7 @@ from communique.store.queries import (
     prepare,
 )
 from communique.store.snapshots import StoreSnapshots
+from web_fixtures import build_web_store
 
 # Codes that share prefixes (CHN, CHNGOV, CHNMIL), an IGO and unknown countries.
 ACTORS = [
@@ -229,12 +233,24 @@ def test_counts_are_the_same(stores, query):
     assert same(prepared.places(query), plain.places(query))
 
 
-@pytest.mark.parametrize("text", ["acted on", "BEIJING", "rebels acted", "%", "nothing at all"])
+# One word (the prepared store answers from its word index and the arrays, a part of a word
+# too), and texts whose sentences DuckDB matches.
+@pytest.mark.parametrize(
+    "text",
+    ["BEIJING", "acted", "eij", "zzz", "acted on", "rebels acted", "%", "nothing at all"],
+)
 def test_text_searches_are_the_same(stores, text):
     plain, prepared = stores
     for query in (EventQuery(text=text), EventQuery(text=text, actor="CHN")):
-        assert prepared.events(query, 500) == plain.events(query, 500)
+        for order in Order:
+            assert prepared.events(query, 500, 0, order) == plain.events(query, 500, 0, order)
+        assert prepared.events(query, 5, 3) == plain.events(query, 5, 3)
         assert same(prepared.series(query), plain.series(query))
+        assert same(prepared.dyads(query), plain.dyads(query))
+        assert same(prepared.places(query), plain.places(query))
+    if text in ("BEIJING", "acted", "eij"):
+        assert plain.events(EventQuery(text=text)).total > 0
+        assert prepared._in_memory(EventQuery(text=text)) is not None
 
 
 def test_a_page_past_the_last_has_the_total_and_no_events(stores):
@@ -277,3 +293,58 @@ def test_a_servers_snapshot_is_prepared(tmp_path, stores):
             assert queries.events(EventQuery(actor="CHN")) == plain.events(EventQuery(actor="CHN"))
     finally:
         snapshots.close()
+
+
+def test_event_pages_are_the_same(stores):
+    plain, prepared = stores
+    ids = [event.id for event in plain.events(EventQuery(), 500).events]
+    assert len(ids) == EVENTS
+    for event_id in ids[::7]:
+        assert prepared.event(event_id) == plain.event(event_id)
+    for missing in ("", "nothing", ids[0] + "x", ids[0][:-1]):
+        assert prepared.event(missing) is None
+
+
+def test_a_coded_store_is_answered_the_same_prepared(tmp_path, coder):
+    """The example article and a hostile one, coded: quotes with the events they tell,
+    mentions, coded spans, places, a text search, as a snapshot answers them."""
+    plain_path = build_web_store(tmp_path, coder)
+    prepared_path = tmp_path / "prepared.duckdb"
+    shutil.copyfile(plain_path, prepared_path)
+    with EventStore(prepared_path) as store:
+        prepare(store)
+    with (
+        EventStore(plain_path, read_only=True) as one,
+        EventStore(prepared_path, read_only=True) as other,
+    ):
+        plain, prepared = StoreQueries(one), StoreQueries(other, threads=1)
+        assert prepared._arrays is not None
+        everything = plain.events(EventQuery(), 500)
+        assert everything.total >= 10
+        for event in everything.events:
+            assert prepared.event(event.id) == plain.event(event.id)
+        for query in (EventQuery(), EventQuery(dyad=("CHN", "PER")), EventQuery(text="beijing")):
+            for order in Order:
+                assert prepared.events(query, 500, 0, order) == plain.events(query, 500, 0, order)
+            assert same(prepared.series(query, Interval.day), plain.series(query, Interval.day))
+            assert same(prepared.dyads(query), plain.dyads(query))
+            assert same(prepared.places(query), plain.places(query))
+            for level in Level:
+                assert same(prepared.network(query, level), plain.network(query, level))
+        told = plain.quotes(None, None, 500, 0)
+        assert any(quote.event_ids for quote in told.quotes)
+        for speaker in (None, "CHN", "PERGOV", "USA"):
+            assert prepared.quotes(speaker, None, 500, 0) == plain.quotes(speaker, None, 500, 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(st.integers(-(2**40), 2**40) | st.integers(-200, 200), max_size=40),
+    first=st.none() | st.integers(-(2**41), 2**41) | st.integers(-200, 200),
+    last=st.none() | st.integers(-(2**41), 2**41) | st.integers(-200, 200),
+)
+def test_arrays_of_numbers_compare_as_numbers(values, first, last):
+    narrowed = _narrow(values)
+    assert narrowed.tolist() == values
+    expected = [(first is None or v >= first) and (last is None or v <= last) for v in values]
+    assert _between(narrowed, first, last).tolist() == expected

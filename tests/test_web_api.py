@@ -4,6 +4,10 @@ injection attempts, and that nothing writes."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+
+import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -11,6 +15,7 @@ from typer.testing import CliRunner
 from communique.cli import EXIT_ERROR, app
 from communique.store.duckdb import EventStore
 from communique.store.export import event_record
+from communique.store.queries import StoreQueries
 from communique.web import WebSettings, create_app
 from web_fixtures import HOSTILE, IMG, SCRIPT, build_web_store
 
@@ -417,3 +422,28 @@ def test_answers_are_kept_by_url_and_errors_are_not(db):
         client.get("/api/summary")
         client.get("/api/network")  # the oldest kept answer is dropped
         assert client.get("/api/events?actor=CHN").json() == first.json()
+
+
+def test_a_question_asked_again_while_it_is_answered_asks_the_store_once(db, monkeypatch):
+    asked = []
+    dyads = StoreQueries.dyads
+
+    def slow_dyads(queries, *args):
+        asked.append(args)
+        time.sleep(0.3)  # long enough for the others to come while it is answered
+        return dyads(queries, *args)
+
+    monkeypatch.setattr(StoreQueries, "dyads", slow_dyads)
+
+    async def ask_together(store):
+        transport = httpx.ASGITransport(app=create_app(store))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            urls = ["/api/dyads?actor=CHN"] * 5 + ["/api/dyads?actor=PER"]
+            return await asyncio.gather(*(client.get(url) for url in urls))
+
+    with EventStore(db, read_only=True) as store:
+        answers = asyncio.run(ask_together(store))
+    assert [a.status_code for a in answers] == [200] * 6
+    assert len({a.content for a in answers[:5]}) == 1
+    assert answers[5].json() != answers[0].json()
+    assert len(asked) == 2  # CHN once, PER once

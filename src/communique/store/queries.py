@@ -11,9 +11,11 @@ then also holds a word index for text searches, and the event index, a narrow co
 columns that filters, orders and counts read, sorted newest first, with actor and CAMEO codes
 as numbers. Codes are numbered in sorted order, so the codes that start with a prefix are a
 run of numbers, and a prefix filter compares two integers instead of matching strings; a
-page of the newest events stops reading once it has its rows. Questions the index cannot
-answer (text searches, which read the sentence) are asked of the events table, as of an
-unprepared store: the answers are the same either way (tests/test_event_index.py).
+page of the newest events stops reading once it has its rows. When the questions are asked
+of a prepared store, the event index is also read into memory as arrays, which answer pages,
+series, dyads, the network and places without DuckDB's scans (``store/memory.py``). Text
+searches of more than one word read the sentences in the events table, as in an unprepared
+store: the answers are the same either way (tests/test_event_index.py).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from communique.store.duckdb import (
     _stored_event,
     _stored_quote,
 )
+from communique.store.memory import EventRows, IndexArrays, Mask, rows_path, write_rows
 
 # GDELT's QuadClass, which follows from the CAMEO root (coding/ontology.py).
 QUAD_CLASSES: dict[int, str] = {
@@ -373,6 +376,16 @@ class StoreQueries:
         self._lock = threading.Lock()
         self._searchable = _has_tables(store, _SEARCH_TABLES)
         self._index = _event_index(store)
+        self._quote_events = _has_tables(store, (QUOTE_EVENTS,))
+        # A prepared store's pages of events, answered from memory (store/memory.py).
+        self._arrays: IndexArrays | None = None
+        self._event_rows: EventRows | None = None
+        if self._index is not None and rows_path(store.path).exists():
+            self._arrays = IndexArrays.load(store._db, EVENT_INDEX, self._index)
+            self._event_rows = EventRows(rows_path(store.path))
+            if self._event_rows.count != self._arrays.count:  # not this index's rows
+                self._event_rows.close()
+                self._arrays, self._event_rows = None, None
         self._summary: StoreSummary | None = None
         # How many events match a filter, by its SQL and parameters: the pages of one filter
         # share it, and the store does not change while it is read.
@@ -399,6 +412,9 @@ class StoreQueries:
             for cursor in self._cursors:
                 cursor.close()
             self._cursors.clear()
+            if self._event_rows is not None:
+                self._event_rows.close()
+                self._arrays, self._event_rows = None, None
 
     # -- events ---------------------------------------------------------------------------
 
@@ -417,6 +433,28 @@ class StoreQueries:
             )
         )
         return StoreSummary(int(events), int(articles), first, last)
+
+    def _in_memory(self, query: EventQuery) -> tuple[IndexArrays, Mask] | None:
+        """The arrays that answer ``query`` without DuckDB's scans, if the store has them,
+        and the events ``query`` matches; None for a text search that is not one word of
+        the word index (its sentences are matched by DuckDB)."""
+        if self._arrays is None:
+            return None
+        searched = None
+        if query.text:
+            word = query.text.lower()
+            if not self._searchable or SEARCH_WORD.findall(word) != [word]:
+                return None
+            searched = (
+                self._cursor()
+                .execute(
+                    "SELECT newest - 1 AS position FROM search_words WHERE word_id IN "
+                    "(SELECT word_id FROM search_vocabulary WHERE contains(word, ?))",
+                    [word],
+                )
+                .fetchnumpy()["position"]
+            )
+        return self._arrays, self._arrays.matches(query, searched)
 
     def _filtered(self, query: EventQuery) -> tuple[str, str, list[object]]:
         """The table that answers questions about ``query``'s events (the event index when
@@ -449,6 +487,10 @@ class StoreQueries:
         offset: int = 0,
         order: Order = Order.newest,
     ) -> EventPage:
+        memory = self._in_memory(query)
+        if memory is not None and self._event_rows is not None:
+            total, positions = memory[0].page(memory[1], limit, offset, order)
+            return EventPage(total, [_stored_event(r) for r in self._event_rows.rows(positions)])
         table, where, params = self._filtered(query)
         if table == EVENT_INDEX:
             # The count of the matches, then the page's ids in order: the index is sorted
@@ -498,10 +540,11 @@ class StoreQueries:
 
     def event(self, event_id: str) -> EventDetail | None:
         """One event with its mentions; None if there is no such event."""
-        rows = self._rows(
-            f"SELECT {_EVENT_COLUMNS}, trigger_start, trigger_end FROM events WHERE id = ?",
-            [event_id],
-        )
+        if self._arrays is not None and self._event_rows is not None:
+            position = self._arrays.position(event_id)
+            rows = [] if position is None else self._event_rows.rows([position])
+        else:
+            rows = self._rows(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", [event_id])
         if not rows:
             return None
         row = rows[0]
@@ -549,6 +592,9 @@ class StoreQueries:
     def series(self, query: EventQuery, interval: Interval = Interval.month) -> list[SeriesPoint]:
         """Events per period and QuadClass, with their mean Goldstein value, oldest first;
         events without a date are left out."""
+        memory = self._in_memory(query)
+        if memory is not None:
+            return [SeriesPoint(*row) for row in memory[0].series(memory[1], interval.value)]
         table, where, params = self._filtered(query)
         rows = (
             self._cursor()
@@ -564,6 +610,9 @@ class StoreQueries:
 
     def dyads(self, query: EventQuery, limit: int = 10) -> list[DyadCount]:
         """The pairs of countries with the most events between them, either way."""
+        memory = self._in_memory(query)
+        if memory is not None:
+            return [DyadCount(*row) for row in memory[0].dyads(memory[1], limit)]
         table, where, params = self._filtered(query)
         rows = (
             self._cursor()
@@ -604,6 +653,9 @@ class StoreQueries:
         self, query: EventQuery, level: Level = Level.country, limit: int = 100
     ) -> list[Edge]:
         """The ``limit`` heaviest directed edges between actors, by events."""
+        memory = self._in_memory(query)
+        if memory is not None:
+            return [Edge(*row) for row in memory[0].network(memory[1], level.value, limit)]
         table, where, params = self._filtered(query)
         source, target = _LEVEL_SQL[level]
         rows = (
@@ -620,6 +672,12 @@ class StoreQueries:
 
     def places(self, query: EventQuery, limit: int = 500) -> list[PlaceCount]:
         """Where events took place, the places with most events first."""
+        memory = self._in_memory(query)
+        if memory is not None:
+            return [
+                PlaceCount(name or "?", country, lat, lon, n, g)
+                for name, country, lat, lon, n, g in memory[0].where(memory[1], limit)
+            ]
         table, where, params = self._filtered(query)
         rows = (
             self._cursor()
@@ -677,10 +735,12 @@ class StoreQueries:
         if rows:
             ids = [row["id"] for row in rows]
             marks = ", ".join("?" * len(ids))
+            # A prepared store has the quotes' events apart, sorted: a few blocks to read.
+            table = QUOTE_EVENTS if self._quote_events else "events"
             told = dict(
                 self._cursor()
                 .execute(
-                    f"SELECT quote_id, list(id ORDER BY id) FROM events "
+                    f"SELECT quote_id, list(id ORDER BY id) FROM {table} "
                     f"WHERE quote_id IN ({marks}) GROUP BY quote_id",
                     ids,
                 )
@@ -691,6 +751,7 @@ class StoreQueries:
 
 
 _SEARCH_TABLES = ("search_vocabulary", "search_words")
+QUOTE_EVENTS = "quote_events"
 EVENT_INDEX = "event_index"
 _INDEX_TABLES = (EVENT_INDEX, "event_index_codes", "event_index_cameos")
 _TOTALS_KEPT = 8192
@@ -698,13 +759,26 @@ _TOTALS_KEPT = 8192
 
 def prepare(store: EventStore) -> None:
     """Add to a store that will only be read from now on (a server's snapshot) what makes
-    questions quick: the word index of text searches, and the event index."""
-    _prepare_search(store)
+    questions quick: the word index of text searches, the event index, and the events' rows
+    in the index's order in a file beside the store (``memory.rows_path``); the mentions
+    sorted by article, and the events told in quotes apart."""
     _prepare_event_index(store)
+    _prepare_search(store)
+    # An event page reads its article's mentions: sorted by article, they are one block.
+    store._db.execute(
+        "CREATE OR REPLACE TABLE mentions AS SELECT * FROM mentions "
+        "ORDER BY article_id, span_start, span_end"
+    )
+    store._db.execute(
+        f"CREATE OR REPLACE TABLE {QUOTE_EVENTS} AS SELECT quote_id, id FROM events "
+        "WHERE quote_id IS NOT NULL ORDER BY quote_id, id"
+    )
+    write_rows(store._db, _EVENT_COLUMNS, EVENT_INDEX, rows_path(store.path))
 
 
 def _prepare_search(store: EventStore) -> None:
-    """Each word of the events' sentences (``SEARCH_WORD``), and the events it is in."""
+    """Each word of the events' sentences (``SEARCH_WORD``), and the events it is in, by id
+    and by rank in the event index."""
     db = store._db
     db.execute(
         "CREATE OR REPLACE TEMP TABLE sentence_words AS SELECT id, "
@@ -716,8 +790,9 @@ def _prepare_search(store: EventStore) -> None:
         "FROM (SELECT DISTINCT word FROM sentence_words WHERE word <> '')"
     )
     db.execute(
-        "CREATE OR REPLACE TABLE search_words AS SELECT v.word_id, w.id "
-        "FROM sentence_words w JOIN search_vocabulary v USING (word) ORDER BY v.word_id"
+        "CREATE OR REPLACE TABLE search_words AS SELECT v.word_id, w.id, i.newest "
+        "FROM sentence_words w JOIN search_vocabulary v USING (word) "
+        f"JOIN {EVENT_INDEX} i USING (id) ORDER BY v.word_id, i.newest"
     )
     db.execute("DROP TABLE sentence_words")
 

@@ -216,9 +216,13 @@ def create_app(store: EventStore | StoreSnapshots, settings: WebSettings | None 
         ] = None,
     ) -> dict[str, Any]:
         """Events per period and QuadClass, with their mean Goldstein value."""
-        known = await ask(StoreQueries.summary)
-        chosen = interval or _interval_for(query, known.first_date, known.last_date)
-        return _series(chosen, await ask(StoreQueries.series, query, chosen))
+
+        def answer(queries: StoreQueries) -> tuple[Interval, list[Any]]:
+            known = queries.summary()
+            chosen = interval or _interval_for(query, known.first_date, known.last_date)
+            return chosen, queries.series(query, chosen)
+
+        return _series(*await ask(answer))
 
     @app.get("/api/dyads", response_model=list[models.Dyad], responses=_ERRORS, tags=["series"])
     async def dyads(
@@ -516,11 +520,15 @@ class KeptAnswers:
 
 
 class ResponseCache:
-    """Gives the API's kept answers again without asking the store, and keeps new ones."""
+    """Gives the API's kept answers again without asking the store, and keeps new ones. A
+    question asked again while its first asking is still being answered waits for that
+    answer instead of asking the store a second time (as when many users open the same
+    page of a freshly started server)."""
 
     def __init__(self, app: ASGIApp, kept: KeptAnswers) -> None:
         self.app = app
         self.kept = kept
+        self._asked: dict[str, anyio.Event] = {}  # questions being answered, by key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -531,6 +539,9 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         key = f"{scope['path']}?{scope['query_string'].decode('latin-1')}"
+        asked = self._asked.get(key)
+        if asked is not None:
+            await asked.wait()  # then kept, unless it failed or was too big to keep
         generation = self.kept.generation
         kept = self.kept.get(key)
         if kept is not None:
@@ -551,7 +562,13 @@ class ResponseCache:
                     self.kept.keep(key, generation, headers, b"".join(chunks))
             await send(message)
 
-        await self.app(scope, receive, keep)
+        answered = self._asked.setdefault(key, anyio.Event())
+        try:
+            await self.app(scope, receive, keep)
+        finally:
+            if self._asked.get(key) is answered:
+                del self._asked[key]
+            answered.set()
 
 
 class SecurityHeaders:
