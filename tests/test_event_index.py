@@ -24,10 +24,11 @@ from communique.records import (
     Mention,
     Passage,
     Place,
+    Quote,
     Sentence,
 )
-from communique.store.duckdb import EventStore
-from communique.store.memory import _between, _narrow
+from communique.store.duckdb import EventStore, _stored_event
+from communique.store.memory import RowFile, _between, _narrow, write_rows
 from communique.store.queries import (
     EVENT_INDEX,
     EventIndex,
@@ -119,13 +120,28 @@ def coded_article(number: int, rng: random.Random) -> CodedArticle:
                 date=EventDate(day, "day", "sentence") if day else None,
                 location=place,
                 coder_version="test-index-1",
+                # Some events are told in a quote: the quotes' speakers share prefixes too.
+                quote_id=f"{article_id}-q{sentence.index}" if rng.random() < 0.5 else None,
             )
         )
+    quotes = [
+        Quote(
+            id=f"{article_id}-q{sentence.index}",
+            article_id=article_id,
+            sentence=sentence,
+            speaker=None if rng.random() < 0.2 else mention(source, sentence),
+            verb="said",
+            verb_span=(sentence.span[0], sentence.span[0] + 4),
+            text=sentence.text,
+            span=sentence.span,
+            direct=rng.random() < 0.5,
+        )
+        for sentence, (source, _, _, _) in zip(records, drawn, strict=True)
+    ]
     article = Article(id=article_id, text=text, title=article_id, published=published)
     mentions = tuple(m for e in events for m in (e.source, e.target) if m is not None)
-    return CodedArticle(
-        CleanArticle(article, tuple(passages), None), tuple(records), mentions, tuple(events)
-    )
+    clean = CleanArticle(article, tuple(passages), None)
+    return CodedArticle(clean, tuple(records), mentions, tuple(events), quotes=tuple(quotes))
 
 
 def mention(actor: Actor, sentence: Sentence) -> Mention:
@@ -253,6 +269,19 @@ def test_text_searches_are_the_same(stores, text):
         assert prepared._in_memory(EventQuery(text=text)) is not None
 
 
+@pytest.mark.parametrize("speaker", [None, "CHN", "chngov", "C", "P", "---", "IGOUNO", "XYZ"])
+def test_quotes_are_the_same(stores, speaker):
+    plain, prepared = stores
+    assert prepared._quotes is not None
+    for article in (None, "a000", "a042", "a099", "nothing"):
+        for limit, offset in ((500, 0), (7, 3), (50, 390)):
+            asked = (speaker, article, limit, offset)
+            assert prepared.quotes(*asked) == plain.quotes(*asked), asked
+    found = plain.quotes(speaker, None, 500)
+    assert found.total > 0 or speaker == "XYZ"
+    assert any(quote.event_ids for quote in found.quotes) or speaker == "XYZ"
+
+
 def test_a_page_past_the_last_has_the_total_and_no_events(stores):
     plain, prepared = stores
     query = EventQuery(actor="PER")
@@ -333,8 +362,13 @@ def test_a_coded_store_is_answered_the_same_prepared(tmp_path, coder):
                 assert same(prepared.network(query, level), plain.network(query, level))
         told = plain.quotes(None, None, 500, 0)
         assert any(quote.event_ids for quote in told.quotes)
-        for speaker in (None, "CHN", "PERGOV", "USA"):
-            assert prepared.quotes(speaker, None, 500, 0) == plain.quotes(speaker, None, 500, 0)
+        assert prepared._quotes is not None
+        articles = sorted({quote.article_id for quote in told.quotes})
+        for speaker in (None, "CHN", "PERGOV", "P", "USA"):
+            for article in (None, *articles, "no such article"):
+                for limit, offset in ((500, 0), (3, 2), (5, 500)):
+                    asked = (speaker, article, limit, offset)
+                    assert prepared.quotes(*asked) == plain.quotes(*asked), asked
 
 
 @settings(max_examples=300, deadline=None)
@@ -348,3 +382,34 @@ def test_arrays_of_numbers_compare_as_numbers(values, first, last):
     assert narrowed.tolist() == values
     expected = [(first is None or v >= first) and (last is None or v <= last) for v in values]
     assert _between(narrowed, first, last).tolist() == expected
+
+
+@pytest.mark.parametrize("batch", [1, 7, 64, 1000])
+def test_rows_are_read_by_position_in_any_order(stores, tmp_path, batch):
+    plain, prepared = stores
+    path = tmp_path / "rows.arrow"
+    select = f"SELECT events.* FROM events JOIN {EVENT_INDEX} USING (id) ORDER BY newest"
+    write_rows(prepared._store._db, select, path, batch)
+    rows = RowFile(path)
+    try:
+        newest = [
+            i
+            for (i,) in prepared._cursor()
+            .execute(f"SELECT id FROM {EVENT_INDEX} ORDER BY newest")
+            .fetchall()
+        ]
+        expected = plain._events_by_id(newest)
+        rng = random.Random(batch)
+        shuffled = rng.sample(range(EVENTS), EVENTS)
+        for positions in (
+            list(range(EVENTS)),
+            shuffled,
+            shuffled[:9],
+            [5, 3, 200, 4],
+            [EVENTS - 1],
+            [],
+        ):
+            found = [_stored_event(row) for row in rows.rows(positions)]
+            assert found == [expected[p] for p in positions], positions[:10]
+    finally:
+        rows.close()

@@ -5,6 +5,7 @@ injection attempts, and that nothing writes."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 
 import httpx2 as httpx
@@ -447,3 +448,14 @@ def test_a_question_asked_again_while_it_is_answered_asks_the_store_once(db, mon
     assert len({a.content for a in answers[:5]}) == 1
     assert answers[5].json() != answers[0].json()
     assert len(asked) == 2  # CHN once, PER once
+
+
+def test_a_serving_process_leaves_its_objects_out_of_the_collectors_passes(db):
+    with EventStore(db, read_only=True) as store:
+        with TestClient(create_app(store)) as client:  # an app inside another program
+            assert client.get("/api/summary").status_code == 200
+            assert gc.get_freeze_count() == 0
+        with TestClient(create_app(store, WebSettings(settle=True))) as client:  # `serve`
+            assert client.get("/api/summary").status_code == 200
+            assert gc.get_freeze_count() > 1000
+        assert gc.get_freeze_count() == 0  # given back when the app stops

@@ -1033,7 +1033,7 @@ def serve(
     from communique.store.snapshots import StoreSnapshots
     from communique.web import WebSettings, create_app
 
-    settings = WebSettings(cors_origins=tuple(cors_origin or ()))
+    settings = WebSettings(cors_origins=tuple(cors_origin or ()), settle=True)
     # The snapshot's indexes take some seconds for a million events: say what is going on.
     err.print(f"taking a snapshot of {db} and indexing it ...", highlight=False, markup=False)
     started = time.perf_counter()

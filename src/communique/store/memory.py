@@ -1,6 +1,6 @@
 """What a server's snapshot keeps at hand to answer a page of events without asking DuckDB:
 the event index's filter columns as arrays in memory, and the events' rows in an Arrow file
-read by position.
+read by position; the same for quotes.
 
 A page of events is the most asked question of `communique serve`, and the one whose
 answers repeat least (every filter, date range and offset is a page of its own). Asked of
@@ -10,12 +10,14 @@ Here it costs a few comparisons of integer arrays (numpy works outside the GIL),
 slice of a memory-mapped file for each row.
 
 1. ``write_rows`` (called by ``queries.prepare``) writes the events, newest first as in the
-   event index, to ``rows_path(store)``: an uncompressed Arrow IPC file beside the snapshot
-   (some 500 bytes an event; it is deleted with the snapshot).
+   event index, to ``rows_path(store, "events")``: an uncompressed Arrow IPC file beside the
+   snapshot (some 500 bytes an event; it is deleted with the snapshot). The quotes go to
+   ``rows_path(store, "quotes")`` in reading order, each with the ids of the events it tells.
 2. ``IndexArrays.load`` reads the event index's columns into arrays: codes and CAMEO codes
    as the index numbers them, place names and PLOVER types numbered here, dates as days.
    Position k of every array is the event of rank k + 1 in the index's ``newest`` order.
-3. ``IndexArrays.page`` finds the positions of a query's page; ``EventRows.rows`` reads them.
+   ``QuoteArrays.load`` numbers the quotes' speakers and articles.
+3. ``IndexArrays.page`` finds the positions of a query's page; ``RowFile.rows`` reads them.
 
 The conditions are ``EventQuery.where``'s, written again over arrays: tests/test_event_index.py
 asks every filter, order and page of both and of a store's events table, and compares.
@@ -23,6 +25,7 @@ asks every filter, order and page of both and of a store's events table, and com
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,18 +49,18 @@ _BATCH_ROWS = 65_536  # rows of one record batch of the rows file
 _NUMBERED = ("plover", "location_key", "location_country")
 
 
-def rows_path(store_path: Path) -> Path:
-    """The rows file of the store at ``store_path``."""
-    return store_path.with_name(store_path.name + ".rows.arrow")
+ROW_FILES = ("events", "quotes")
 
 
-def write_rows(db: Any, columns: str, index: str, path: Path) -> None:
-    """Write the events' ``columns`` in the order of the event index (table ``index``) to
-    ``path``, a batch at a time; ``db`` is the DuckDB connection of a prepared store."""
-    reader = db.sql(
-        f"SELECT {columns} FROM events JOIN (SELECT id, newest FROM {index}) USING (id) "
-        "ORDER BY newest"
-    ).to_arrow_reader(_BATCH_ROWS)
+def rows_path(store_path: Path, kind: str) -> Path:
+    """The file of the rows of ``kind`` (``ROW_FILES``) of the store at ``store_path``."""
+    return store_path.with_name(f"{store_path.name}.{kind}.arrow")
+
+
+def write_rows(db: Any, select: str, path: Path, batch: int = _BATCH_ROWS) -> None:
+    """Write the rows of the query ``select``, in its order, to ``path``, ``batch`` rows at
+    a time; ``db`` is the DuckDB connection of a prepared store."""
+    reader = db.sql(select).to_arrow_reader(batch)
     written = path.with_name(path.name + ".part")
     with pa.OSFile(str(written), "wb") as sink, ipc.new_file(sink, reader.schema) as file:
         for batch in reader:
@@ -65,8 +68,8 @@ def write_rows(db: Any, columns: str, index: str, path: Path) -> None:
     written.replace(path)
 
 
-class EventRows:
-    """The events of a rows file, read by position (the event index's rank - 1)."""
+class RowFile:
+    """The rows of a file that ``write_rows`` wrote, read by position (from 0)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -78,16 +81,33 @@ class EventRows:
         self._starts = np.cumsum([0, *sizes])  # the first position of each batch, and the end
         self.count = int(self._starts[-1])
 
+    def column(self, name: str) -> list[Any]:
+        """Every row's value of the column ``name``."""
+        return [value for batch in self._batches for value in batch.column(name).to_pylist()]
+
     def rows(self, positions: Positions | list[int]) -> list[dict[str, Any]]:
         """The rows at ``positions``, in that order, as DuckDB gives them (column: value)."""
         if len(positions) == 0:
             return []
+        positions = np.asarray(positions)
         batches = np.searchsorted(self._starts, positions, side="right") - 1
-        pieces = [
-            self._batches[b].slice(p - int(self._starts[b]), 1)
-            for p, b in zip(np.asarray(positions).tolist(), batches.tolist(), strict=True)
-        ]
+        if len(np.unique(batches)) <= 4:
+            # A few batches (a page of a common filter): the rows taken from each at once.
+            pieces = [
+                self._batches[b].take(pa.array(positions[batches == b] - self._starts[b]))
+                for b in np.unique(batches).tolist()
+            ]
+            in_order = bool(np.all(batches[1:] >= batches[:-1]))
+            restore = None if in_order else np.argsort(np.argsort(batches, kind="stable"))
+        else:  # rows all over: one slice each, in order
+            pieces = [
+                self._batches[b].slice(p - int(self._starts[b]), 1)
+                for p, b in zip(positions.tolist(), batches.tolist(), strict=True)
+            ]
+            restore = None
         table = pa.Table.from_batches(pieces).combine_chunks()
+        if restore is not None:
+            table = table.take(pa.array(restore))
         values = [column.to_pylist() for column in table.columns]
         return [dict(zip(self._names, row, strict=True)) for row in zip(*values, strict=True)]
 
@@ -411,6 +431,52 @@ def _between(values: Integers, first: int | None, last: int | None) -> Mask:
     shifted = np.subtract(values, wide.type(first), dtype=wide, casting="unsafe")
     inside: Mask = shifted.view(unsigned) <= unsigned.type(last - first)
     return inside
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteArrays:
+    """The quotes of a quotes file: each one's speaker code numbered in sorted order (0: no
+    speaker), and its article numbered."""
+
+    speakers: tuple[str, ...]
+    speaker: Integers
+    articles: dict[str, int]
+    article: Integers
+
+    @classmethod
+    def load(cls, rows: RowFile) -> QuoteArrays:
+        codes, articles = rows.column("speaker_code"), rows.column("article_id")
+        speakers = tuple(sorted({code for code in codes if code is not None}))
+        numbers = {code: k + 1 for k, code in enumerate(speakers)}
+        known = {article: k + 1 for k, article in enumerate(dict.fromkeys(articles))}
+        return cls(
+            speakers,
+            _narrow([numbers.get(code, 0) for code in codes]),
+            known,
+            _narrow([known[article] for article in articles]),
+        )
+
+    def page(
+        self, speaker: str | None, article_id: str | None, limit: int, offset: int
+    ) -> tuple[int, Positions]:
+        """How many quotes a speaker (a code or its prefix) has, in an article or in all,
+        and the positions of a page of them in reading order."""
+        match = np.ones(len(self.speaker), dtype=np.bool_)
+        if speaker:
+            match &= _between(self.speaker, *prefix_run(self.speakers, speaker.upper()))
+        if article_id:
+            match &= self.article == self.articles.get(article_id, -1)
+        total = int(np.count_nonzero(match))
+        return total, _first(match, offset + limit)[offset:]
+
+
+def prefix_run(values: tuple[str, ...], prefix: str) -> tuple[int, int]:
+    """The first and last number of the ``values`` (sorted, numbered from 1) that start with
+    ``prefix``; (k + 1, k), which no number is between, when none does."""
+    first = bisect.bisect_left(values, prefix)
+    # Past the prefix's run, no value starts with it: the values are sorted.
+    end = bisect.bisect_left(values, True, lo=first, key=lambda v: not v.startswith(prefix))
+    return first + 1, end
 
 
 def _countries(db: Any, table: str) -> tuple[tuple[str, ...], tuple[Integers, Integers]]:

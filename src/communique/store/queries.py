@@ -20,7 +20,6 @@ store: the answers are the same either way (tests/test_event_index.py).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 import threading
@@ -42,7 +41,16 @@ from communique.store.duckdb import (
     _stored_event,
     _stored_quote,
 )
-from communique.store.memory import EventRows, IndexArrays, Mask, rows_path, write_rows
+from communique.store.memory import (
+    ROW_FILES,
+    IndexArrays,
+    Mask,
+    QuoteArrays,
+    RowFile,
+    prefix_run,
+    rows_path,
+    write_rows,
+)
 
 # GDELT's QuadClass, which follows from the CAMEO root (coding/ontology.py).
 QUAD_CLASSES: dict[int, str] = {
@@ -133,11 +141,7 @@ class EventIndex:
     def prefix_ids(self, column: str, prefix: str) -> tuple[int, int]:
         """The first and last number of the codes in ``column`` that start with ``prefix``;
         (k + 1, k), which no number is between, when none does."""
-        values = self.cameos if column == "cameo" else self.codes
-        first = bisect.bisect_left(values, prefix)
-        # Past the prefix's run, no code starts with it: the values are sorted.
-        end = bisect.bisect_left(values, True, lo=first, key=lambda v: not v.startswith(prefix))
-        return first + 1, end
+        return prefix_run(self.cameos if column == "cameo" else self.codes, prefix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,16 +380,15 @@ class StoreQueries:
         self._lock = threading.Lock()
         self._searchable = _has_tables(store, _SEARCH_TABLES)
         self._index = _event_index(store)
-        self._quote_events = _has_tables(store, (QUOTE_EVENTS,))
         # A prepared store's pages of events, answered from memory (store/memory.py).
         self._arrays: IndexArrays | None = None
-        self._event_rows: EventRows | None = None
-        if self._index is not None and rows_path(store.path).exists():
+        self._event_rows: RowFile | None = None
+        self._quotes: tuple[QuoteArrays, RowFile] | None = None
+        if self._index is not None and all(rows_path(store.path, k).exists() for k in ROW_FILES):
             self._arrays = IndexArrays.load(store._db, EVENT_INDEX, self._index)
-            self._event_rows = EventRows(rows_path(store.path))
-            if self._event_rows.count != self._arrays.count:  # not this index's rows
-                self._event_rows.close()
-                self._arrays, self._event_rows = None, None
+            self._event_rows = RowFile(rows_path(store.path, "events"))
+            quotes = RowFile(rows_path(store.path, "quotes"))
+            self._quotes = QuoteArrays.load(quotes), quotes
         self._summary: StoreSummary | None = None
         # How many events match a filter, by its SQL and parameters: the pages of one filter
         # share it, and the store does not change while it is read.
@@ -412,9 +415,10 @@ class StoreQueries:
             for cursor in self._cursors:
                 cursor.close()
             self._cursors.clear()
-            if self._event_rows is not None:
+            if self._event_rows is not None and self._quotes is not None:
                 self._event_rows.close()
-                self._arrays, self._event_rows = None, None
+                self._quotes[1].close()
+                self._arrays, self._event_rows, self._quotes = None, None, None
 
     # -- events ---------------------------------------------------------------------------
 
@@ -715,6 +719,10 @@ class StoreQueries:
         )
         if known is None:  # a store from before quotes, opened read-only
             return QuotePage(0, [])
+        if self._quotes is not None:
+            numbered, kept = self._quotes
+            total, positions = numbered.page(speaker, article_id, limit, offset)
+            return QuotePage(total, [_stored_quote(row) for row in kept.rows(positions)])
         clauses, params = ["TRUE"], []
         if speaker:
             clauses.append("starts_with(speaker_code, ?)")
@@ -728,19 +736,17 @@ class StoreQueries:
         )
         rows = self._rows(
             f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE {where} "
-            "ORDER BY article_id, span_start LIMIT ? OFFSET ?",
+            f"ORDER BY {_QUOTE_ORDER} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         told: dict[str, list[str]] = {}
         if rows:
             ids = [row["id"] for row in rows]
             marks = ", ".join("?" * len(ids))
-            # A prepared store has the quotes' events apart, sorted: a few blocks to read.
-            table = QUOTE_EVENTS if self._quote_events else "events"
             told = dict(
                 self._cursor()
                 .execute(
-                    f"SELECT quote_id, list(id ORDER BY id) FROM {table} "
+                    "SELECT quote_id, list(id ORDER BY id) FROM events "
                     f"WHERE quote_id IN ({marks}) GROUP BY quote_id",
                     ids,
                 )
@@ -751,7 +757,7 @@ class StoreQueries:
 
 
 _SEARCH_TABLES = ("search_vocabulary", "search_words")
-QUOTE_EVENTS = "quote_events"
+_QUOTE_ORDER = "article_id, span_start, id"  # reading order
 EVENT_INDEX = "event_index"
 _INDEX_TABLES = (EVENT_INDEX, "event_index_codes", "event_index_cameos")
 _TOTALS_KEPT = 8192
@@ -760,8 +766,8 @@ _TOTALS_KEPT = 8192
 def prepare(store: EventStore) -> None:
     """Add to a store that will only be read from now on (a server's snapshot) what makes
     questions quick: the word index of text searches, the event index, and the events' rows
-    in the index's order in a file beside the store (``memory.rows_path``); the mentions
-    sorted by article, and the events told in quotes apart."""
+    in the index's order and the quotes in reading order in files beside the store
+    (``memory.rows_path``); the mentions sorted by article."""
     _prepare_event_index(store)
     _prepare_search(store)
     # An event page reads its article's mentions: sorted by article, they are one block.
@@ -769,11 +775,19 @@ def prepare(store: EventStore) -> None:
         "CREATE OR REPLACE TABLE mentions AS SELECT * FROM mentions "
         "ORDER BY article_id, span_start, span_end"
     )
-    store._db.execute(
-        f"CREATE OR REPLACE TABLE {QUOTE_EVENTS} AS SELECT quote_id, id FROM events "
-        "WHERE quote_id IS NOT NULL ORDER BY quote_id, id"
+    write_rows(
+        store._db,
+        f"SELECT {_EVENT_COLUMNS} FROM events JOIN (SELECT id, newest FROM {EVENT_INDEX}) "
+        "USING (id) ORDER BY newest",
+        rows_path(store.path, "events"),
     )
-    write_rows(store._db, _EVENT_COLUMNS, EVENT_INDEX, rows_path(store.path))
+    write_rows(
+        store._db,
+        f"SELECT {_QUOTE_COLUMNS}, told.event_ids FROM quotes LEFT JOIN (SELECT quote_id, "
+        "list(id ORDER BY id) AS event_ids FROM events WHERE quote_id IS NOT NULL "
+        f"GROUP BY quote_id) told ON told.quote_id = quotes.id ORDER BY {_QUOTE_ORDER}",
+        rows_path(store.path, "quotes"),
+    )
 
 
 def _prepare_search(store: EventStore) -> None:

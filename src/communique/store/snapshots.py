@@ -30,7 +30,7 @@ from pathlib import Path
 
 from communique.errors import StoreError
 from communique.store.duckdb import LOCK_WAIT_SECONDS, EventStore
-from communique.store.memory import rows_path
+from communique.store.memory import ROW_FILES, rows_path
 from communique.store.queries import StoreQueries, prepare
 
 
@@ -48,7 +48,8 @@ class _Snapshot:
         self.queries.close()
         self.store.close()
         self.store.path.unlink(missing_ok=True)
-        rows_path(self.store.path).unlink(missing_ok=True)
+        for kind in ROW_FILES:
+            rows_path(self.store.path, kind).unlink(missing_ok=True)
 
 
 class StoreSnapshots:

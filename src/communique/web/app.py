@@ -19,6 +19,7 @@ origins are configured.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
@@ -99,6 +100,9 @@ class WebSettings:
     cache_answers: int = 8192
     cache_bytes: int = 256_000_000
     refresh_seconds: float = 5.0
+    # Whether the objects alive once the app starts (and after each new snapshot) are left
+    # out of the garbage collector's passes (``_settle``): for a process that only serves.
+    settle: bool = False
 
 
 def create_app(store: EventStore | StoreSnapshots, settings: WebSettings | None = None) -> FastAPI:
@@ -128,17 +132,25 @@ def create_app(store: EventStore | StoreSnapshots, settings: WebSettings | None 
                 continue
             if swapped:
                 answers.clear()
+                if settings.settle:
+                    _settle()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if isinstance(served, _OneStore):
-            yield
-            served.queries.close()
-            return
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(keep_fresh)
-            yield
-            tasks.cancel_scope.cancel()
+        if settings.settle:
+            _settle()
+        try:
+            if isinstance(served, _OneStore):
+                yield
+                served.queries.close()
+                return
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(keep_fresh)
+                yield
+                tasks.cancel_scope.cancel()
+        finally:
+            if settings.settle:
+                gc.unfreeze()  # what is left is freed on exit as usual
 
     app = FastAPI(
         title="communique",
@@ -591,6 +603,15 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _settle() -> None:
+    """Leave the objects alive now (the code, the snapshot's arrays and names) out of the
+    garbage collector's full passes: with them, each pass stopped every request for some 50
+    ms, some 40 times in 30 s of `make load`. Objects that lose their last reference are
+    still freed; only cycles among them wait for ``gc.unfreeze``."""
+    gc.collect()
+    gc.freeze()
 
 
 def _version() -> str:
