@@ -413,3 +413,21 @@ def test_rows_are_read_by_position_in_any_order(stores, tmp_path, batch):
             assert found == [expected[p] for p in positions], positions[:10]
     finally:
         rows.close()
+
+
+def test_a_snapshot_of_an_empty_store_answers_and_leaves_no_files(tmp_path):
+    EventStore(tmp_path / "empty.duckdb").close()
+    snapshots = StoreSnapshots(tmp_path / "empty.duckdb", threads=1)
+    try:
+        with snapshots.lease() as queries:
+            assert queries._arrays is not None and queries._quotes is not None
+            for order in Order:
+                assert queries.events(EventQuery(actor="CHN"), 50, 0, order).total == 0
+            assert queries.events(EventQuery(text="aid")).events == []
+            assert queries.series(EventQuery()) == queries.dyads(EventQuery()) == []
+            assert queries.network(EventQuery(), Level.code) == queries.places(EventQuery()) == []
+            assert queries.quotes("CHN").total == 0 and queries.event("nothing") is None
+            folder = queries._store.path.parent
+    finally:
+        snapshots.close()
+    assert not folder.exists() or not list(folder.iterdir())
