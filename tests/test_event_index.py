@@ -9,11 +9,13 @@ import datetime as dt
 import itertools
 import random
 import shutil
+import tempfile
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from communique.errors import StoreError
 from communique.records import (
     Actor,
     Article,
@@ -431,3 +433,16 @@ def test_a_snapshot_of_an_empty_store_answers_and_leaves_no_files(tmp_path):
     finally:
         snapshots.close()
     assert not folder.exists() or not list(folder.iterdir())
+
+
+def test_a_snapshot_that_cannot_be_written_says_so(stores, monkeypatch, tmp_path):
+    plain, _ = stores
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def no_room(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("communique.store.queries.write_rows", no_room)
+    with pytest.raises(StoreError, match=r"cannot prepare a snapshot .* No space left"):
+        StoreSnapshots(plain._store.path, threads=1)
+    assert list(tmp_path.iterdir()) == []  # nothing left behind

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx2 as httpx
 import pytest
@@ -459,3 +465,35 @@ def test_a_serving_process_leaves_its_objects_out_of_the_collectors_passes(db):
             assert client.get("/api/summary").status_code == 200
             assert gc.get_freeze_count() > 1000
         assert gc.get_freeze_count() == 0  # given back when the app stops
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_serve_deletes_its_snapshot_when_stopped(db, tmp_path, stop):
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [str(Path(sys.executable).parent / "communique"), "serve", "--db", str(db)]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env={**os.environ, "TMPDIR": str(folder)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None and time.monotonic() < deadline, server.stderr
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/summary", timeout=5).is_success:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        (snapshot,) = folder.iterdir()
+        assert any(path.suffix == ".arrow" for path in snapshot.iterdir())
+        server.send_signal(stop)
+        server.wait(timeout=60)
+    finally:
+        server.kill()
+    assert list(folder.iterdir()) == []

@@ -43,8 +43,12 @@ class _Snapshot:
         self.signature = signature
         self.users = 0
         self.retired = False
+        self.closed = False
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         self.queries.close()
         self.store.close()
         self.store.path.unlink(missing_ok=True)
@@ -67,7 +71,11 @@ class StoreSnapshots:
         self._folder = Path(tempfile.mkdtemp(prefix="communique-serve-"))
         self._taken = 0
         self._lock = threading.Lock()
-        self._current = self._take()
+        try:
+            self._current = self._take()
+        except BaseException:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise
 
     @property
     def store(self) -> EventStore:
@@ -104,6 +112,8 @@ class StoreSnapshots:
         return True
 
     def close(self) -> None:
+        """Close the snapshot served (after the requests under way) and delete its files;
+        closing again does nothing."""
         with self._lock:
             self._current.retired = True
             done = self._current.users == 0
@@ -134,8 +144,13 @@ class StoreSnapshots:
             shutil.copyfile(source.path, copy)
             if _wal(source.path).exists():
                 shutil.copyfile(_wal(source.path), _wal(copy))
-        with EventStore(copy) as writable:
-            prepare(writable)
+        try:
+            with EventStore(copy) as writable:
+                prepare(writable)
+        except OSError as error:  # no room for the copy's files, most likely
+            for path in (copy, *(rows_path(copy, kind) for kind in ROW_FILES)):
+                path.unlink(missing_ok=True)
+            raise StoreError(f"{copy}: cannot prepare a snapshot of {self.path}: {error}") from None
         return _Snapshot(EventStore(copy, read_only=True), signature, self.threads)
 
 

@@ -107,7 +107,7 @@ class WebSettings:
 
 def create_app(store: EventStore | StoreSnapshots, settings: WebSettings | None = None) -> FastAPI:
     """The app over ``store``: one the caller opened (read-only) and closes, or the snapshots
-    of one, which the app takes again when the store changes (the caller closes them)."""
+    of one, which the app takes again when the store changes and closes when it stops."""
     settings = settings or WebSettings()
     served = store if isinstance(store, StoreSnapshots) else _OneStore(store)
     answers = KeptAnswers(settings.cache_answers, settings.cache_bytes)
@@ -148,6 +148,8 @@ def create_app(store: EventStore | StoreSnapshots, settings: WebSettings | None 
                 tasks.start_soon(keep_fresh)
                 yield
                 tasks.cancel_scope.cancel()
+            # Now, not after: on SIGTERM, uvicorn ends the process as soon as the app stops.
+            served.close()
         finally:
             if settings.settle:
                 gc.unfreeze()  # what is left is freed on exit as usual
