@@ -15,8 +15,9 @@
    The clients speak HTTP/1.1 over asyncio's streams, each on a connection it keeps: a
    general HTTP client library spends about a millisecond of CPU on a request, which on a
    two-core machine took a third of the CPU from the server it measured.
-4. Print p50 and p99 latency and the errors (any status but 200, or no answer), in all and
-   per endpoint, then stop the server.
+4. Print p50 and p99 latency, the errors (any status but 200, or no answer) and the share
+   of answers the server had kept (``x-kept-answer``), in all and per endpoint, and the
+   latencies by third of the run; then stop the server.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -312,8 +314,9 @@ class Connection:
         self.port = port
         self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
-    async def get(self, path: str) -> int:
-        """Ask for ``path``, read the whole answer, and give its status."""
+    async def get(self, path: str) -> tuple[int, bool]:
+        """Ask for ``path``, read the whole answer, and give its status and whether the
+        server gave an answer it had kept."""
         if self._streams is None:
             self._streams = await asyncio.open_connection(HOST, self.port)
         reader, writer = self._streams
@@ -332,12 +335,24 @@ class Connection:
             await reader.readuntil(b"\r\n")
         if headers.get("connection") == "close":
             self.close()
-        return status
+        return status, "x-kept-answer" in headers
 
     def close(self) -> None:
         if self._streams is not None:
             self._streams[1].close()
             self._streams = None
+
+
+@dataclass
+class Run:
+    """What the clients saw, by endpoint: the latencies (seconds), the errors, the answers
+    the server had kept; and for every request, when it was sent (seconds from the start)
+    and how long it took."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    kept: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    timeline: list[tuple[float, float]] = field(default_factory=list)
 
 
 async def run_clients(
@@ -347,12 +362,8 @@ async def run_clients(
     mix: list[tuple[str, float, object]],
     seed: int,
     think: float = 0.0,
-) -> tuple[dict[str, list[float]], dict[str, int], list[tuple[float, float]]]:
-    """The latencies (seconds) by endpoint, the errors by endpoint, and (when asked, in
-    seconds from the start; how long) for every request."""
-    latencies: dict[str, list[float]] = defaultdict(list)
-    errors: dict[str, int] = defaultdict(int)
-    timeline: list[tuple[float, float]] = []
+) -> Run:
+    run = Run()
     names = [m[0] for m in mix]
     weights = [m[1] for m in mix]
     draw = {m[0]: m[2] for m in mix}
@@ -367,20 +378,22 @@ async def run_clients(
             url = draw[name]()  # type: ignore[operator]
             started = time.perf_counter()
             try:
-                ok = await asyncio.wait_for(connection.get(url), 30) == 200
+                status, kept = await asyncio.wait_for(connection.get(url), 30)
+                ok = status == 200
+                run.kept[name] += kept
             except (OSError, ValueError, asyncio.IncompleteReadError, TimeoutError):
                 ok = False
                 connection.close()  # a broken answer leaves the connection unusable
-            latencies[name].append(time.perf_counter() - started)
-            timeline.append((started - begun, time.perf_counter() - started))
+            run.latencies[name].append(time.perf_counter() - started)
+            run.timeline.append((started - begun, time.perf_counter() - started))
             if not ok:
-                errors[name] += 1
+                run.errors[name] += 1
             if think:
                 await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
         connection.close()
 
     await asyncio.gather(*(one_client(n) for n in range(clients)))
-    return latencies, errors, timeline
+    return run
 
 
 # -- 4. the report ---------------------------------------------------------------------------
@@ -391,24 +404,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def report(
-    latencies: dict[str, list[float]],
-    errors: dict[str, int],
-    seconds: float,
-    timeline: list[tuple[float, float]],
-) -> None:
-    everything = [v for values in latencies.values() for v in values]
-    print(f"{'endpoint':14} {'requests':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    for name in sorted(latencies, key=lambda n: -len(latencies[n])):
-        values = latencies[name]
+def report(run: Run, seconds: float) -> None:
+    everything = [v for values in run.latencies.values() for v in values]
+    print(f"{'endpoint':14} {'requests':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'kept':>6}")
+    for name in sorted(run.latencies, key=lambda n: -len(run.latencies[n])):
+        values = run.latencies[name]
         print(
             f"{name:14} {len(values):9d} {percentile(values, 0.5) * 1000:8.1f} "
-            f"{percentile(values, 0.99) * 1000:8.1f} {errors.get(name, 0):7d}"
+            f"{percentile(values, 0.99) * 1000:8.1f} {run.errors.get(name, 0):7d} "
+            f"{run.kept.get(name, 0) / len(values):6.0%}"
         )
-    total_errors = sum(errors.values())
     print(
         f"{'all':14} {len(everything):9d} {percentile(everything, 0.5) * 1000:8.1f} "
-        f"{percentile(everything, 0.99) * 1000:8.1f} {total_errors:7d}"
+        f"{percentile(everything, 0.99) * 1000:8.1f} {sum(run.errors.values()):7d} "
+        f"{sum(run.kept.values()) / len(everything):6.0%}"
     )
     print(
         f"{len(everything) / seconds:.0f} requests/s, "
@@ -417,7 +426,7 @@ def report(
     # The server keeps its answers: the first seconds, when every question is new, are the
     # slowest. Latencies by the third of the run in which each request was sent:
     thirds = [
-        [took for at, took in timeline if k * seconds / 3 <= at < (k + 1) * seconds / 3]
+        [took for at, took in run.timeline if k * seconds / 3 <= at < (k + 1) * seconds / 3]
         for k in range(3)
     ]
     print(
@@ -467,13 +476,13 @@ def main() -> None:
                 f"{args.clients} clients for {args.seconds:.0f} s, thinking {args.think:g} s, "
                 f"against http://{HOST}:{port}"
             )
-            latencies, errors, timeline = asyncio.run(
+            run = asyncio.run(
                 run_clients(port, args.clients, args.seconds, mix, args.seed, args.think)
             )
         finally:
             server.terminate()
             server.wait(timeout=30)
-        report(latencies, errors, args.seconds, timeline)
+        report(run, args.seconds)
 
 
 if __name__ == "__main__":

@@ -19,8 +19,9 @@ def test_a_short_load_test_runs_without_errors(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     lines = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines() if line}
-    requests, _, _, errors = lines["all"]
+    requests, _, _, errors, kept = lines["all"]
     assert int(requests) > 50 and int(errors) == 0, done.stdout
+    assert 0 < int(kept.rstrip("%")) < 100, done.stdout  # new questions, and kept answers
     for endpoint in ("events", "event", "dyad", "network", "places", "quotes", "page"):
         assert endpoint in lines, done.stdout  # every kind of question was asked
     assert re.search(r"by third of the run .* ms$", done.stdout, re.MULTILINE), done.stdout

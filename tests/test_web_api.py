@@ -423,6 +423,7 @@ def test_answers_are_kept_by_url_and_errors_are_not(db):
         first = client.get("/api/events?actor=CHN")
         again = client.get("/api/events?actor=CHN")
         assert first.content == again.content
+        assert "x-kept-answer" not in first.headers and again.headers["x-kept-answer"] == "1"
         assert again.headers["content-security-policy"]  # kept answers get the headers too
         for _ in range(2):
             assert client.get("/api/events?quad_class=9").status_code == 422
