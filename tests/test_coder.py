@@ -605,3 +605,20 @@ def test_adjectives_joined_by_and_make_one_actor_each(coder):
 def test_sides_named_by_their_adjectives(coder):
     found = events_of(coder, "The Turkish and Greek sides agreed on a ceasefire.")
     assert ("TUR", "030", "GRC") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Chinese troops launched mortar and artillery fire against Indian positions.",
+            ("CHNMIL", "190", "IND"),
+        ),
+        (
+            "The United States imposed travel restrictions and economic sanctions on Cuba.",
+            ("USA", "163", "CUB"),
+        ),
+    ],
+)
+def test_a_trigger_noun_later_in_a_list_of_objects(coder, text, expected):
+    assert expected in events_of(coder, text)

@@ -185,6 +185,10 @@ class SentenceCoder:
         if code is None or token.pos_ not in ("NOUN", "PROPN"):
             return []
         trigger = token
+        while token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN"):
+            # "launched artillery and rocket fire against X": the list's first noun holds
+            # the place in the clause.
+            token = token.head
         predicate = token.head
         if (
             token.dep_ == "pobj"
@@ -224,6 +228,8 @@ class SentenceCoder:
             return []
         code = told
         targets = self._prep_objects(token, self._patterns.noun_target_preps, actors)
+        if not targets.named and trigger.dep_ == "conj":
+            targets = self._prep_objects(trigger, self._patterns.noun_target_preps, actors)
         if _moved_units_of(token, self._patterns):
             # "the withdrawal of troops from Iraq": where the forces go or leave
             where = self._prep_objects(token, _DESTINATIONS, actors)
@@ -256,7 +262,8 @@ class SentenceCoder:
         alone = self._patterns.stands_alone(
             self._patterns.lemma(token), code, sources.direct, human
         )
-        return self._pairs(sources, targets, code, predicate, (predicate, token), alone=alone)
+        shown = trigger if trigger.dep_ == "conj" else token
+        return self._pairs(sources, targets, code, predicate, (predicate, shown), alone=alone)
 
     def _deontic(self, token: Token, actors: ArticleActors) -> list[Coding]:
         """Reported obligation: "Russia said Sudan must return the helicopter" is Russia
