@@ -622,3 +622,18 @@ def test_sides_named_by_their_adjectives(coder):
 )
 def test_a_trigger_noun_later_in_a_list_of_objects(coder, text, expected):
     assert expected in events_of(coder, text)
+
+
+def test_an_intent_whose_infinitive_the_parser_hangs_apart(coder):
+    found = events_of(
+        coder, "Somali rebels swore to attack the capital until the government resigns."
+    )
+    assert ("SOMREB", "138", None) in found
+
+
+def test_an_infinitive_after_an_offer_and_its_object_is_its_purpose(coder):
+    found = events_of(
+        coder, "Norway offered emergency aid to Chad to assist refugees fleeing Sudan."
+    )
+    assert ("NOR", "033", "TCD") in found
+    assert not any(code.startswith("03") and target == "SDN" for _, code, target in found)

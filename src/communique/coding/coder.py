@@ -105,15 +105,28 @@ class SentenceCoder:
             predicate = frame = token  # "pledged to", "agreed to"
         else:
             return []
-        action = next((c for c in frame.children if c.dep_ == "xcomp"), None) or next(
-            (  # "is committed to opening up the economy"
-                g
-                for c in frame.children
-                if c.dep_ == "prep" and c.lower_ == "to"
-                for g in c.children
-                if g.dep_ == "pcomp" and g.pos_ == "VERB"
-            ),
-            None,
+        action = (
+            next((c for c in frame.children if c.dep_ == "xcomp"), None)
+            or next(
+                (  # "is committed to opening up the economy"
+                    g
+                    for c in frame.children
+                    if c.dep_ == "prep" and c.lower_ == "to"
+                    for g in c.children
+                    if g.dep_ == "pcomp" and g.pos_ == "VERB"
+                ),
+                None,
+            )
+            or next(  # "vowed to fight until ...": the parser hangs the infinitive apart;
+                # after an object it is a purpose ("offered aid to help rebuild")
+                (
+                    c
+                    for c in frame.children
+                    if c.dep_ == "advcl" and _infinitive(c)
+                    if not any(o.dep_ == "dobj" for o in frame.children)
+                ),
+                None,
+            )
         )
         if action is None or _negated(frame) or not self._happened(predicate):
             return []
@@ -572,9 +585,7 @@ class SentenceCoder:
                 return True  # "its demand that Israel ease restrictions": asked, not done
         if verb.dep_ == "ccomp" and self._asks(verb.head):
             return True  # "demanding that the government provide ...", "renewed its call that"
-        infinitive = verb.dep_ == "xcomp" or any(
-            child.dep_ == "aux" and child.tag_ == "TO" for child in verb.children
-        )
+        infinitive = verb.dep_ == "xcomp" or _infinitive(verb)
         return infinitive and self._patterns.lemma(verb.head) not in self._patterns.aspect_verbs
 
     def _asks(self, verb: Token) -> bool:
@@ -894,6 +905,10 @@ def _when(prep: Token) -> bool:
         o.dep_ == "pobj" and (o.lower_ in TIME_WORDS or o.ent_type_ in ("DATE", "TIME"))
         for o in prep.children
     )
+
+
+def _infinitive(verb: Token) -> bool:
+    return any(child.dep_ == "aux" and child.tag_ == "TO" for child in verb.children)
 
 
 def _negated(token: Token) -> bool:
