@@ -637,3 +637,8 @@ def test_an_infinitive_after_an_offer_and_its_object_is_its_purpose(coder):
     )
     assert ("NOR", "033", "TCD") in found
     assert not any(code.startswith("03") and target == "SDN" for _, code, target in found)
+
+
+def test_ordered_killings_are_the_killings(coder):
+    found = events_of(coder, "The general ordered the killing of twenty Colombian farmers.")
+    assert [code for _, code, _ in found] == ["190"]
