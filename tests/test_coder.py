@@ -378,6 +378,8 @@ def test_giving_what_is_no_aid_to_nobody_is_no_event(coder, text):
     [
         # a people named by its country first is of that country
         ("Bosnian Serbs demanded a truce with the army.", "BIHCVL"),
+        # a people with no state of its own is of the country named first, civilians
+        ("Syrian Kurds demanded a truce with the army.", "SYRCVL"),
         # people named by their role alone are of the place where they act
         ("Hundreds of people blocked streets in Nairobi.", "KENCVL"),
         # but soldiers are often from elsewhere
