@@ -644,3 +644,21 @@ def test_an_infinitive_after_an_offer_and_its_object_is_its_purpose(coder):
 def test_ordered_killings_are_the_killings(coder):
     found = events_of(coder, "The general ordered the killing of twenty Colombian farmers.")
     assert [code for _, code, _ in found] == ["190"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Hundreds of Syrian refugees sought asylum in Sweden last year.",
+            ("SYRREF", "020", "SWE"),
+        ),
+        ("Thousands of Syrian Kurds have sought refuge in Iraq.", ("SYRCVL", "020", "IRQ")),
+    ],
+)
+def test_refuge_is_asked_of_the_place_it_is_sought_in(coder, text, expected):
+    assert expected in events_of(coder, text)
+
+
+def test_support_sought_in_a_place_asks_nothing_of_it(coder):
+    assert events_of(coder, "The minister sought support in Parliament.") == []

@@ -26,6 +26,7 @@ _SUBJECTS = frozenset({"nsubj", "csubj", "expl"})
 _STANCES = frozenset({"defiance", "protest", "opposition", "disapproval", "anger"})
 _DESTINATIONS = frozenset({"to", "from", "into", "in", "against"})  # where moved forces go or leave
 _OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
+_REFUGE_PLACES = frozenset({"in", "at"})  # "sought asylum in Canada", "at the embassy"
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 _CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
@@ -172,6 +173,8 @@ class SentenceCoder:
             sources = _Found(sources.mentions, False)
         if not targets.mentions and code[:2] == "07":
             targets = self._helped((token,), targets, actors)
+        if not targets.mentions and code[:2] == "02":
+            targets = self._refuge_giver(token, targets, actors)
         blocked = code[:2] == "14" and any(
             c.dep_ == "dobj" and self._patterns.lemma(c) in self._patterns.ways
             for c in token.children
@@ -335,6 +338,20 @@ class SentenceCoder:
                         return _Found(helped.mentions, False)
                     if found.phrase is None and helped.phrase is not None:
                         return helped
+        return found
+
+    def _refuge_giver(self, verb: Token, found: _Found, actors: ArticleActors) -> _Found:
+        """Whom refuge is asked of: the place where it is sought ("sought asylum in Canada",
+        "asked for refuge at the Dutch embassy"); else what was ``found``."""
+        refuges = [
+            o
+            for o in (*verb.children, *(g for c in verb.children for g in c.children))
+            if o.dep_ in ("dobj", "pobj") and self._patterns.lemma(o) in self._patterns.refuges
+        ]
+        for holder in (verb, *refuges) if refuges else ():
+            where = self._prep_objects(holder, _REFUGE_PLACES, actors)
+            if where.mentions:
+                return _Found(where.mentions, False)
         return found
 
     def _protested(self, verb: Token, found: _Found, actors: ArticleActors) -> _Found:

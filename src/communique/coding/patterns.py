@@ -73,6 +73,7 @@ class Patterns:
     human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
     ways: frozenset[str]  # "blocked roads": a way blocked is a protest, no actor needed
     helping_verbs: frozenset[str]  # "aid to help Haiti": whom aid is for
+    refuges: frozenset[str]  # "sought asylum in Canada": asked of the place it is sought in
     organisation_readings: dict[str, str]  # 174 → 166: expelling an agency, not people
     administrative_measures: frozenset[str]  # "lifted a curfew": 081, not 085
     human_readings: dict[str, str]  # "evacuate" → 073 when people are evacuated
@@ -212,6 +213,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         human_objects=_words(file, data, "human_objects"),
         ways=_words(file, data, "ways"),
         helping_verbs=_words(file, data, "helping_verbs"),
+        refuges=_words(file, data, "refuges"),
         organisation_readings=_codes(file, data, "organisation_readings", known),
         administrative_measures=_words(file, data, "administrative_measures"),
         human_readings=_codes(file, data, "human_readings", known),
