@@ -662,3 +662,8 @@ def test_refuge_is_asked_of_the_place_it_is_sought_in(coder, text, expected):
 
 def test_support_sought_in_a_place_asks_nothing_of_it(coder):
     assert events_of(coder, "The minister sought support in Parliament.") == []
+
+
+def test_a_verb_joined_to_an_infinitive_asked_for_is_asked_for_too(coder):
+    found = events_of(coder, "Egypt urged Libya to withdraw and negotiate with Chad.")
+    assert found == [("EGY", "020", "LBY")]

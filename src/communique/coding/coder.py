@@ -596,6 +596,8 @@ class SentenceCoder:
 
         "continued to attack" did attack; intent frames code their infinitives themselves.
         """
+        if verb.dep_ == "conj" and not any(c.dep_ in _SUBJECTS | {"aux"} for c in verb.children):
+            return self._unrealised(verb.head)  # "urged X to unite and mobilize": both asked
         if verb.dep_ in ("acl", "ccomp") and verb.head.pos_ == "NOUN":
             head = verb.head
             if head.lower_ in self._patterns.nouns or head.lemma_ in self._patterns.nouns:
