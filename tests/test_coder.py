@@ -667,3 +667,12 @@ def test_support_sought_in_a_place_asks_nothing_of_it(coder):
 def test_a_verb_joined_to_an_infinitive_asked_for_is_asked_for_too(coder):
     found = events_of(coder, "Egypt urged Libya to withdraw and negotiate with Chad.")
     assert found == [("EGY", "020", "LBY")]
+
+
+def test_a_sentence_parsed_as_a_noun_and_its_participle(coder):
+    assert events_of(coder, "Two Cuban athletes asked for asylum in Canada.") == [
+        ("CUB", "020", "CAN")
+    ]
+    # with an agent the participle is a passive: the noun is what it was done to
+    found = events_of(coder, "Three Chilean activists detained by Bolivian police.")
+    assert not any(source == "CHLCVL" for source, _, _ in found)

@@ -655,6 +655,10 @@ class SentenceCoder:
         if self._mistagged_verb(verb):
             left = next(c for c in verb.lefts if c.dep_ == "compound")
             return _Found(actors.resolve(left), False)
+        if self._verbless_subject(verb):
+            # "Two Cuban athletes asked for asylum.": parsed as a noun and its reduced relative
+            # clause, the sentence has no verb but this one, whose subject is that noun.
+            return _Found(self._resolve_all(verb.sent.root, actors), False)
         if verb.dep_ == "acl" and verb.head.dep_ == "dobj" and depth < 4:
             # "X issued a statement calling on Y": who issued the statement calls.
             inherited = self._subjects(verb.head.head, actors, depth + 1)
@@ -665,6 +669,20 @@ class SentenceCoder:
             controlled = verb.dep_ == "xcomp" and inherited.direct
             return _Found(inherited.mentions, controlled)
         return _NONE
+
+    def _verbless_subject(self, verb: Token) -> bool:
+        """Whether a participle the parser hung on a noun is the predicate of a sentence
+        whose root is that noun: no agent makes it a passive ("weapons seized by the
+        police"), and a verb before it makes it a modifier."""
+        root = verb.sent.root
+        return (
+            verb.dep_ == "acl"
+            and verb.tag_ in ("VBD", "VBN")
+            and root.pos_ in ("NOUN", "PROPN")
+            and verb.head == root
+            and not any(c.dep_ == "agent" for c in verb.children)
+            and not any(t.pos_ in ("VERB", "AUX") for t in verb.sent if t.i < verb.i)
+        )
 
     def _objects(self, verb: Token, prep: Token | None, actors: ArticleActors) -> _Found:
         if prep is not None and prep.dep_ in ("prep", "agent"):
