@@ -676,3 +676,14 @@ def test_a_sentence_parsed_as_a_noun_and_its_participle(coder):
     # with an agent the participle is a passive: the noun is what it was done to
     found = events_of(coder, "Three Chilean activists detained by Bolivian police.")
     assert not any(source == "CHLCVL" for source, _, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Japan returned two islands to Russia.", [("JPN", "084", "RUS")]),
+        ("The Chinese ambassador returned to Beijing on Monday.", []),
+    ],
+)
+def test_returning_hands_something_back_or_only_goes_back(coder, text, expected):
+    assert events_of(coder, text) == expected

@@ -70,6 +70,7 @@ class Patterns:
     no_target: frozenset[str]
     alone_roots: frozenset[str]  # CAMEO roots (or codes) whose events may lack a target
     needs_target: frozenset[str]  # triggers that say nothing without one ("released", "told")
+    needs_object: frozenset[str]  # verbs that are no event without an object ("returned to")
     human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
     ways: frozenset[str]  # "blocked roads": a way blocked is a protest, no actor needed
     helping_verbs: frozenset[str]  # "aid to help Haiti": whom aid is for
@@ -210,6 +211,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         no_target=_words(file, data, "no_target"),
         alone_roots=_words(file, data, "alone_roots"),
         needs_target=_words(file, data, "needs_target"),
+        needs_object=_words(file, data, "needs_object"),
         human_objects=_words(file, data, "human_objects"),
         ways=_words(file, data, "ways"),
         helping_verbs=_words(file, data, "helping_verbs"),
