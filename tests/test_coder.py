@@ -687,3 +687,22 @@ def test_a_sentence_parsed_as_a_noun_and_its_participle(coder):
 )
 def test_returning_hands_something_back_or_only_goes_back(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # whose act would set the threat off is whom it is aimed at
+        (
+            "Iran has threatened to leave the talks if Britain sends warships.",
+            ("IRN", "130", "GBR"),
+        ),
+        # a place the threatened act is done to names its people instead
+        (
+            "Serbia threatened to impose a curfew in Mitrovica if Albania sends arms.",
+            ("SRB", "130", "SRBCVL"),
+        ),
+    ],
+)
+def test_whom_a_conditional_threat_is_aimed_at(coder, text, expected):
+    assert expected in events_of(coder, text)

@@ -139,6 +139,8 @@ class SentenceCoder:
             # Else what the intended act is done to: "threatened to shell the tree".
             targets = partner if partner.mentions else targets
         code = patterns.intent_code(intended)
+        if not targets.mentions and code[:2] == "13":
+            targets = self._threatened(predicate, targets, actors)
         sources = self._subjects(predicate, actors)
         if not sources.mentions:  # "Vietnam is committed to opening ...": a passive frame
             sources = self._children(predicate, ("nsubjpass",), actors)
@@ -175,6 +177,8 @@ class SentenceCoder:
             targets = self._helped((token,), targets, actors)
         if not targets.mentions and code[:2] == "02":
             targets = self._refuge_giver(token, targets, actors)
+        if not targets.mentions and code[:2] == "13":
+            targets = self._threatened(token, targets, actors)
         blocked = code[:2] == "14" and any(
             c.dep_ == "dobj" and self._patterns.lemma(c) in self._patterns.ways
             for c in token.children
@@ -338,6 +342,25 @@ class SentenceCoder:
                         return _Found(helped.mentions, False)
                     if found.phrase is None and helped.phrase is not None:
                         return helped
+        return found
+
+    def _threatened(self, verb: Token, found: _Found, actors: ArticleActors) -> _Found:
+        """Whom a threat is aimed at, named as the one whose act would set it off:
+        "threatened to quit the talks if the United States deploys missiles", "warned it
+        would retaliate unless Japan withdrew"; else what was ``found``."""
+        holders = [verb, *(c for c in verb.children if c.dep_ in ("xcomp", "ccomp"))]
+        objects = [o for h in holders for o in h.children if o.dep_ == "dobj"]
+        named = any(o.pos_ == "PROPN" for o in objects)  # "to shell Haifa if ..."
+        if named or any(_named_place((word, None)) for word in (*holders, *objects)):
+            return found  # "threatened to ban voting in East Jerusalem if ...": its people
+        for holder in holders:
+            for clause in holder.children:
+                if clause.dep_ == "advcl" and any(
+                    m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in clause.children
+                ):
+                    setting_off = self._children(clause, _SUBJECTS, actors)
+                    if setting_off.mentions:
+                        return _Found(setting_off.mentions, False)
         return found
 
     def _refuge_giver(self, verb: Token, found: _Found, actors: ArticleActors) -> _Found:
