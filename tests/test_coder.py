@@ -393,6 +393,20 @@ def test_the_country_of_a_people_or_a_role(coder, text, source):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("Kenya sheltered thousands of refugees fleeing Somalia.", ("KEN", "075", "SOMREF")),
+        (
+            "Norway will send food aid to refugees fleeing the civil war in Yemen.",
+            ("NOR", "033", "YEMREF"),
+        ),
+    ],
+)
+def test_people_fleeing_a_place_or_a_war_in_it_are_of_it(coder, text, expected):
+    assert expected in events_of(coder, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # a protest lodged is an official complaint, not a demonstration
         ("Serbia lodged an official protest with Albania today.", ("SRB", "114", "ALB")),
         # forced out: the people forced out, even with "out of" after them

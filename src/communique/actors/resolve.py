@@ -24,6 +24,7 @@ from communique.records import Actor, Mention, Sighting
 # Dependency labels of the words that modify a noun from the left inside its phrase.
 _MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "flat", "npadvmod"})
 # Heads that, with "two" or "both", stand for the pair of states an article is about.
+_FLEEING = frozenset({"flee", "escape"})  # people fleeing a place are of it
 _GROUP_NOUNS = frozenset({"side", "country", "nation", "people", "state", "government", "party"})
 _GROUP_WORDS = frozenset({"two", "both"})
 # What hangs from a noun but is not part of its phrase: clauses, and phrases joined by "and".
@@ -582,6 +583,14 @@ class ArticleActors:
         based = [  # "a newspaper based in Beirut", "a group based in Trinidad"
             p for c in head.rights if c.dep_ == "acl" and c.lemma_ == "base" for p in c.children
         ]
+        # "refugees fleeing Liberia", "fleeing the war in Liberia", "escaping from Syria"
+        fleeing = [c for c in head.rights if c.dep_ == "acl" and c.lemma_ in _FLEEING]
+        fled = [o for verb in fleeing for o in verb.children if o.dep_ == "dobj"]
+        for obj in fled:
+            match = self._matches.get(obj.i)
+            if match is not None and match.hit.kind in _PLACE_KINDS:
+                return match.hit.code
+        based += [p for word in (*fleeing, *fled) for p in word.children]
         for child in [*head.rights, *based]:
             if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
                 kinds = ("country", "adjective") if child.lower_ == "of" else _PLACE_KINDS
