@@ -720,3 +720,21 @@ def test_returning_hands_something_back_or_only_goes_back(coder, text, expected)
 )
 def test_whom_a_conditional_threat_is_aimed_at(coder, text, expected):
     assert expected in events_of(coder, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Peruvian farmers converged on Lima for a protest against the government.",
+            [("PERAGR", "140", "PERGOV")],
+        ),
+        # where they came to is not whom the talks are with
+        (
+            "Chinese and Indian diplomats returned to Beijing for talks on the border.",
+            [("CHNGOV", "040", "INDGOV"), ("INDGOV", "040", "CHNGOV")],
+        ),
+    ],
+)
+def test_the_act_people_gathered_for(coder, text, expected):
+    assert events_of(coder, text) == expected

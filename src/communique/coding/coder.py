@@ -219,7 +219,13 @@ class SentenceCoder:
             # "provided 25,000 tons of food aid", "$1.7 billion in humanitarian assistance":
             # the trigger sits under a quantity.
             token, predicate = predicate.head, predicate.head.head
-        through = (
+        # "gathered for a rally", "returned to Geneva for talks": the act they came for
+        purpose = (
+            token.dep_ == "pobj"
+            and predicate.lower_ == "for"
+            and self._patterns.lemma(predicate.head) in self._patterns.gathering_verbs
+        )
+        through = purpose or (
             token.dep_ == "pobj"
             and self._patterns.taking_part.get(self._patterns.lemma(predicate.head))
             == predicate.lower_
@@ -248,7 +254,8 @@ class SentenceCoder:
             return []
         code = told
         targets = self._prep_objects(token, self._patterns.noun_target_preps, actors)
-        if not targets.named and trigger.dep_ == "conj":
+        if not targets.named and (through or trigger.dep_ == "conj"):
+            # the act's own phrases: "fire against X", "went on strike against X"
             targets = self._prep_objects(trigger, self._patterns.noun_target_preps, actors)
         if _moved_units_of(token, self._patterns):
             # "the withdrawal of troops from Iraq": where the forces go or leave
@@ -258,7 +265,7 @@ class SentenceCoder:
         # communities"; not the trigger itself ("a state of siege", "remained on alert").
         trigger_at = actors.offset + trigger.idx
         acted_upon = targets.phrase
-        if not targets.mentions:
+        if not targets.mentions and not purpose:  # where they came is not whom it is with
             targets = self._prep_objects(predicate, self._patterns.noun_target_preps, actors)
             acted_upon = acted_upon or targets.phrase
         if acted_upon is not None and acted_upon[0] <= trigger_at < acted_upon[1]:
@@ -282,7 +289,7 @@ class SentenceCoder:
         alone = self._patterns.stands_alone(
             self._patterns.lemma(token), code, sources.direct, human
         )
-        shown = trigger if trigger.dep_ == "conj" else token
+        shown = trigger if trigger.dep_ == "conj" or purpose else token
         return self._pairs(sources, targets, code, predicate, (predicate, shown), alone=alone)
 
     def _deontic(self, token: Token, actors: ArticleActors) -> list[Coding]:

@@ -84,6 +84,7 @@ class Patterns:
     verbal_readings: dict[str, str]  # "attack" → 111 when done to a plan or a policy
     abstract_objects: frozenset[str]  # "plans", "policy": objects no force is done to
     taking_part: dict[str, str]  # "engage" → "in": the noun after it is the act
+    gathering_verbs: frozenset[str]  # "gathered for a rally": the act they came for
     refusal_codes: dict[str, str]  # CAMEO code or root of a cooperative act → its refusal
     failure_verbs: frozenset[str]  # "failed to reach": the act was not done
     asking_roots: frozenset[str]  # CAMEO roots of asking: what is asked for is not done
@@ -228,6 +229,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         verbal_readings=_codes(file, data, "verbal_readings", known),
         abstract_objects=_words(file, data, "abstract_objects"),
         taking_part=_pairs(file, data, "taking_part"),
+        gathering_verbs=_words(file, data, "gathering_verbs"),
         refusal_codes=_codes(file, data, "refusal_codes", known),
         failure_verbs=_words(file, data, "failure_verbs"),
         asking_roots=_words(file, data, "asking_roots"),
