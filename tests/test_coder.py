@@ -738,3 +738,25 @@ def test_whom_a_conditional_threat_is_aimed_at(coder, text, expected):
 )
 def test_the_act_people_gathered_for(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+def _parsed(words: list[str], heads: list[int], deps: list[str]):
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    return Doc(Vocab(), words=words, heads=heads, deps=deps)
+
+
+def test_the_object_a_parser_takes_from_its_preposition_for_a_subject():
+    from communique.coding.coder import _stranding_clause
+
+    # "granted asylum to [five officers hiding here]", parsed as the clause "officers hiding"
+    words = ["Peru", "granted", "asylum", "to", "five", "officers", "hiding", "here"]
+    heads = [1, 1, 1, 1, 5, 6, 1, 6]
+    deps = ["nsubj", "ROOT", "dobj", "prep", "nummod", "nsubj", "advcl", "advmod"]
+    doc = _parsed(words, heads, deps)
+    assert _stranding_clause(doc[3]) == doc[6]
+    # a preposition with its object keeps it
+    deps[5], heads[5], heads[6] = "pobj", 3, 5
+    deps[6] = "acl"
+    assert _stranding_clause(_parsed(words, heads, deps)[3]) is None

@@ -827,6 +827,9 @@ class SentenceCoder:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in preps:
                 found = self._children(child, ("pobj",), actors)
+                clause = _stranding_clause(child)
+                if clause is not None:
+                    found = self._children(clause, ("nsubj",), actors)
                 if found.mentions:
                     return found
                 if not _when(child):
@@ -950,6 +953,20 @@ def _named_place(trigger: tuple[Token, Token | None]) -> Token | None:
                     named = any(t.pos_ == "PROPN" for t in obj.subtree)
                     if obj.dep_ == "pobj" and named and not _when(prep):
                         return obj
+    return None
+
+
+def _stranding_clause(prep: Token) -> Token | None:
+    """The clause whose subject is the object the parser took from a preposition left
+    bare: "granted asylum to [five officers holed up in ...]", read as a clause "officers
+    holed up"."""
+    if any(c.dep_ in ("pobj", "pcomp") for c in prep.children):
+        return None
+    for clause in prep.head.children:
+        if clause.dep_ in ("advcl", "ccomp") and clause.i > prep.i:
+            subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.left_edge.i == prep.i + 1:
+                return clause
     return None
 
 
