@@ -760,3 +760,11 @@ def test_the_object_a_parser_takes_from_its_preposition_for_a_subject():
     deps[5], heads[5], heads[6] = "pobj", 3, 5
     deps[6] = "acl"
     assert _stranding_clause(_parsed(words, heads, deps)[3]) is None
+
+
+def test_whom_a_protest_named_by_a_noun_is_against(coder):
+    text = (
+        "Kenyan nurses began a hunger strike on Monday in protest against the abuses "
+        "by Ugandan border guards."
+    )
+    assert ("KENHLH", "142", "UGACOP") in events_of(coder, text)

@@ -285,6 +285,8 @@ class SentenceCoder:
             targets = _Found([], False, acted_upon)
         if not targets.mentions and code[:2] == "07":
             targets = self._helped((token, predicate), targets, actors)
+        if not targets.mentions and code[:2] == "14":  # "staged a sit-in in protest at X"
+            targets = self._protested(predicate, targets, actors)
         human = self._human_object(token, ("pobj",))  # "the release of two nationals"
         alone = self._patterns.stands_alone(
             self._patterns.lemma(token), code, sources.direct, human
