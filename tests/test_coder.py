@@ -768,3 +768,18 @@ def test_whom_a_protest_named_by_a_noun_is_against(coder):
         "by Ugandan border guards."
     )
     assert ("KENHLH", "142", "UGACOP") in events_of(coder, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # no agent: those withdrawn withdraw, from where they leave
+        ("Russian troops were withdrawn from Georgia.", [("RUSMIL", "087", "GEO")]),
+        # with an agent, the agent withdraws them
+        ("Russian troops were withdrawn from Georgia by Moscow.", [("RUSGOV", "087", "RUSMIL")]),
+        # people evacuated are helped, not retreating
+        ("Hundreds of Somali civilians were evacuated from Mogadishu.", []),
+    ],
+)
+def test_forces_withdrawn_with_no_agent_named_withdraw(coder, text, expected):
+    assert events_of(coder, text) == expected

@@ -164,6 +164,11 @@ class SentenceCoder:
         if any(child.dep_ in _PASSIVE for child in token.children):
             sources = self._agent(token, actors)
             targets = self._passive_subjects(token, actors)
+            if not sources.mentions and self._patterns.done_by_the_undergoer(code):
+                # "the rebels were demobilized", "troops were withdrawn from Georgia": those
+                # who undergo it do it, and act on where they leave
+                sources = targets
+                targets = self._prep_objects(token, _DESTINATIONS, actors)
         else:
             sources = self._subjects(token, actors)
             targets = self._objects(token, prep, actors)
@@ -479,6 +484,14 @@ class SentenceCoder:
         objects += [
             g for c in word.children if c.dep_ == "prep" for g in c.children if g.dep_ in deps
         ]
+        objects += [  # "hundreds of civilians"
+            g
+            for o in objects
+            for p in o.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for g in p.children
+            if g.dep_ == "pobj"
+        ]
         return any(
             o.pos_ == "PROPN" or o.lower_ in humans or self._patterns.lemma(o) in humans
             for o in objects
@@ -502,7 +515,8 @@ class SentenceCoder:
         ):
             return None  # "returned to Beijing" goes back; "returned the islands" hands back
         verb_alone = key.split()[0]  # "evacuate from" is read as "evacuate"
-        if verb_alone in self._patterns.human_readings and self._human_object(verb):
+        people = self._human_object(verb, ("dobj", "nsubjpass"))  # "the wounded were evacuated"
+        if verb_alone in self._patterns.human_readings and people:
             return self._patterns.human_readings[verb_alone]  # "evacuated the wounded": aid
         if code[:2] not in _VIOLENCE:
             return code

@@ -71,6 +71,7 @@ class Patterns:
     alone_roots: frozenset[str]  # CAMEO roots (or codes) whose events may lack a target
     needs_target: frozenset[str]  # triggers that say nothing without one ("released", "told")
     needs_object: frozenset[str]  # verbs that are no event without an object ("returned to")
+    undergoers_act: frozenset[str]  # codes whose passive subject does them: "were demobilized"
     human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
     ways: frozenset[str]  # "blocked roads": a way blocked is a protest, no actor needed
     helping_verbs: frozenset[str]  # "aid to help Haiti": whom aid is for
@@ -116,6 +117,11 @@ class Patterns:
         if not direct or not (code in self.alone_roots or code[:2] in self.alone_roots):
             return False
         return word not in self.needs_target or human
+
+    def done_by_the_undergoer(self, code: str) -> bool:
+        """Whether those who undergo an act with no agent named are the ones who do it:
+        "the rebels were demobilized" (0873)."""
+        return any(code.startswith(prefix) for prefix in self.undergoers_act)
 
     def refusal_code(self, code: str) -> str | None:
         """The refusal of a cooperative act ("will not release" → 1243), most specific
@@ -213,6 +219,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         alone_roots=_words(file, data, "alone_roots"),
         needs_target=_words(file, data, "needs_target"),
         needs_object=_words(file, data, "needs_object"),
+        undergoers_act=_words(file, data, "undergoers_act"),
         human_objects=_words(file, data, "human_objects"),
         ways=_words(file, data, "ways"),
         helping_verbs=_words(file, data, "helping_verbs"),
