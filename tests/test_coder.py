@@ -783,3 +783,14 @@ def test_whom_a_protest_named_by_a_noun_is_against(coder):
 )
 def test_forces_withdrawn_with_no_agent_named_withdraw(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+def test_a_subject_the_parser_hangs_on_the_auxiliary():
+    from communique.coding.coder import _arguments
+
+    words = ["France", "however", "has", "opposed", "resolutions"]
+    heads = [2, 3, 3, 3, 3]
+    deps = ["nsubj", "advmod", "aux", "ROOT", "dobj"]
+    doc = _parsed(words, heads, deps)
+    assert doc[0] in _arguments(doc[3])
+    assert [t.text for t in _arguments(doc[3]) if t.dep_ == "nsubj"] == ["France"]

@@ -690,7 +690,7 @@ class SentenceCoder:
     # -- roles ----------------------------------------------------------------------------
 
     def _subjects(self, verb: Token, actors: ArticleActors, depth: int = 0) -> _Found:
-        for child in verb.children:
+        for child in _arguments(verb):
             if child.dep_ in _SUBJECTS:
                 if child.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                     return _Found(actors.resolve(verb.head), True)
@@ -970,6 +970,13 @@ def _named_place(trigger: tuple[Token, Token | None]) -> Token | None:
                     if obj.dep_ == "pobj" and named and not _when(prep):
                         return obj
     return None
+
+
+def _arguments(verb: Token) -> list[Token]:
+    """A verb's children, and those the parser hung on its auxiliary instead: the subject
+    of "Britain and France however have opposed ..." hangs on "have"."""
+    auxiliaries = [g for c in verb.children if c.dep_ == "aux" for g in c.children]
+    return [*verb.children, *auxiliaries]
 
 
 def _stranding_clause(prep: Token) -> Token | None:
