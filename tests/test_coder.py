@@ -740,26 +740,25 @@ def test_the_act_people_gathered_for(coder, text, expected):
     assert events_of(coder, text) == expected
 
 
-def _parsed(words: list[str], heads: list[int], deps: list[str]):
+def _parsed(words: str, heads: list[int], deps: str, pos: str = "", tags: str = ""):
+    """A hand-parsed sentence: words, tags and labels are given space-separated."""
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-    return Doc(Vocab(), words=words, heads=heads, deps=deps)
+    optional = {"pos": pos.split() or None, "tags": tags.split() or None}
+    return Doc(Vocab(), words=words.split(), heads=heads, deps=deps.split(), **optional)
 
 
 def test_the_object_a_parser_takes_from_its_preposition_for_a_subject():
     from communique.coding.coder import _stranding_clause
 
     # "granted asylum to [five officers hiding here]", parsed as the clause "officers hiding"
-    words = ["Peru", "granted", "asylum", "to", "five", "officers", "hiding", "here"]
-    heads = [1, 1, 1, 1, 5, 6, 1, 6]
-    deps = ["nsubj", "ROOT", "dobj", "prep", "nummod", "nsubj", "advcl", "advmod"]
-    doc = _parsed(words, heads, deps)
+    words = "Peru granted asylum to five officers hiding here"
+    doc = _parsed(words, [1, 1, 1, 1, 5, 6, 1, 6], "nsubj ROOT dobj prep nummod nsubj advcl advmod")
     assert _stranding_clause(doc[3]) == doc[6]
     # a preposition with its object keeps it
-    deps[5], heads[5], heads[6] = "pobj", 3, 5
-    deps[6] = "acl"
-    assert _stranding_clause(_parsed(words, heads, deps)[3]) is None
+    doc = _parsed(words, [1, 1, 1, 1, 5, 3, 5, 6], "nsubj ROOT dobj prep nummod pobj acl advmod")
+    assert _stranding_clause(doc[3]) is None
 
 
 def test_whom_a_protest_named_by_a_noun_is_against(coder):
@@ -788,9 +787,32 @@ def test_forces_withdrawn_with_no_agent_named_withdraw(coder, text, expected):
 def test_a_subject_the_parser_hangs_on_the_auxiliary():
     from communique.coding.coder import _arguments
 
-    words = ["France", "however", "has", "opposed", "resolutions"]
-    heads = [2, 3, 3, 3, 3]
-    deps = ["nsubj", "advmod", "aux", "ROOT", "dobj"]
-    doc = _parsed(words, heads, deps)
-    assert doc[0] in _arguments(doc[3])
+    doc = _parsed(
+        "France however has opposed resolutions", [2, 3, 3, 3, 3], "nsubj advmod aux ROOT dobj"
+    )
     assert [t.text for t in _arguments(doc[3]) if t.dep_ == "nsubj"] == ["France"]
+
+
+def test_a_verb_the_parser_hangs_as_a_clause_on_a_listed_subject():
+    from communique.coding.coder import _verbless_subject
+
+    # "The government, a number of parties on Monday condemned the decision", the verb
+    # parsed as a relative clause of the apposition
+    doc = _parsed(
+        "The government , a number of parties on Monday condemned the decision",
+        [1, 1, 1, 4, 1, 4, 5, 9, 7, 4, 11, 9],
+        "det ROOT punct det appos prep pobj prep pobj relcl det dobj",
+        pos="DET NOUN PUNCT DET NOUN ADP NOUN ADP PROPN VERB DET NOUN",
+        tags="DT NN , DT NN IN NNS IN NNP VBD DT NN",
+    )
+    assert _verbless_subject(doc[9])
+    # a relative clause with a subject of its own modifies its noun: "the decision the
+    # parties condemned"
+    doc = _parsed(
+        "The decision the parties condemned",
+        [1, 1, 3, 4, 1],
+        "det ROOT det nsubj relcl",
+        pos="DET NOUN DET NOUN VERB",
+        tags="DT NN DT NNS VBD",
+    )
+    assert not _verbless_subject(doc[4])

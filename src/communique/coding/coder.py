@@ -709,10 +709,16 @@ class SentenceCoder:
         if self._mistagged_verb(verb):
             left = next(c for c in verb.lefts if c.dep_ == "compound")
             return _Found(actors.resolve(left), False)
-        if self._verbless_subject(verb):
+        if _verbless_subject(verb):
             # "Two Cuban athletes asked for asylum.": parsed as a noun and its reduced relative
             # clause, the sentence has no verb but this one, whose subject is that noun.
-            return _Found(self._resolve_all(verb.sent.root, actors), False)
+            before = verb.doc[verb.left_edge.i - 1]  # the phrase ends where the clause starts
+            end = actors.offset + before.idx + len(before.text)
+            mentions = self._resolve_all(verb.sent.root, actors)
+            trimmed = [
+                replace(m, phrase=(m.phrase_span[0], min(m.phrase_span[1], end))) for m in mentions
+            ]
+            return _Found(trimmed, False)
         if verb.dep_ == "acl" and verb.head.dep_ == "dobj" and depth < 4:
             # "X issued a statement calling on Y": who issued the statement calls.
             inherited = self._subjects(verb.head.head, actors, depth + 1)
@@ -723,20 +729,6 @@ class SentenceCoder:
             controlled = verb.dep_ == "xcomp" and inherited.direct
             return _Found(inherited.mentions, controlled)
         return _NONE
-
-    def _verbless_subject(self, verb: Token) -> bool:
-        """Whether a participle the parser hung on a noun is the predicate of a sentence
-        whose root is that noun: no agent makes it a passive ("weapons seized by the
-        police"), and a verb before it makes it a modifier."""
-        root = verb.sent.root
-        return (
-            verb.dep_ == "acl"
-            and verb.tag_ in ("VBD", "VBN")
-            and root.pos_ in ("NOUN", "PROPN")
-            and verb.head == root
-            and not any(c.dep_ == "agent" for c in verb.children)
-            and not any(t.pos_ in ("VERB", "AUX") for t in verb.sent if t.i < verb.i)
-        )
 
     def _objects(self, verb: Token, prep: Token | None, actors: ArticleActors) -> _Found:
         if prep is not None and prep.dep_ in ("prep", "agent"):
@@ -970,6 +962,24 @@ def _named_place(trigger: tuple[Token, Token | None]) -> Token | None:
                     if obj.dep_ == "pobj" and named and not _when(prep):
                         return obj
     return None
+
+
+def _verbless_subject(verb: Token) -> bool:
+    """Whether a participle the parser hung on a noun is the predicate of a sentence
+    whose root is that noun: no agent makes it a passive ("weapons seized by the
+    police"), and a verb before it makes it a modifier."""
+    root = verb.sent.root
+    head = verb.head
+    while head != root and head.dep_ in ("appos", "conj"):
+        head = head.head  # "The government, a number of parties ... condemned"
+    return (
+        verb.dep_ in ("acl", "relcl")
+        and verb.tag_ in ("VBD", "VBN")
+        and root.pos_ in ("NOUN", "PROPN")
+        and head == root
+        and not any(c.dep_ in ("agent", *_SUBJECTS, "nsubjpass") for c in verb.children)
+        and not any(t.pos_ in ("VERB", "AUX") for t in verb.sent if t.i < verb.i)
+    )
 
 
 def _arguments(verb: Token) -> list[Token]:
