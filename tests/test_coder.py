@@ -816,3 +816,20 @@ def test_a_verb_the_parser_hangs_as_a_clause_on_a_listed_subject():
         tags="DT NN DT NNS VBD",
     )
     assert not _verbless_subject(doc[4])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Brazil has launched legal action against Argentina over the tariffs.",
+            ("BRA", "115", "ARG"),
+        ),
+        (
+            "Colombia launched a military operation against FARC rebels.",
+            ("COL", "190", "COLREBFRC"),
+        ),
+    ],
+)
+def test_trigger_nouns_of_two_words(coder, text, expected):
+    assert expected in events_of(coder, text)
