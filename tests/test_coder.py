@@ -833,3 +833,15 @@ def test_a_verb_the_parser_hangs_as_a_clause_on_a_listed_subject():
 )
 def test_trigger_nouns_of_two_words(coder, text, expected):
     assert expected in events_of(coder, text)
+
+
+def test_sending_people_to_investigate_is_investigating(coder):
+    text = (
+        "Germany has sent five police experts to investigate the bombing of the Turkish consulate."
+    )
+    assert ("DEU", "090", "TURGOV") in events_of(coder, text)
+    # an attack they are sent for has not happened yet
+    assert not any(
+        code == "190"
+        for _, code, _ in events_of(coder, "Russia sent troops to attack Ukrainian towns.")
+    )

@@ -583,7 +583,8 @@ class SentenceCoder:
             predicate.dep_ == "xcomp"
             and self._patterns.lemma(predicate.head) in self._patterns.failure_verbs
         )
-        if self._unrealised(predicate) and not failed and not self._in_protest(predicate, code):
+        done = failed or self._in_protest(predicate, code) or self._dispatched(predicate, code)
+        if self._unrealised(predicate) and not done:
             return None
         status = self._status(predicate)
         if status == _HYPOTHETICAL:
@@ -598,6 +599,16 @@ class SentenceCoder:
                 return self._patterns.threat_code(code)  # "will withdraw unless ..."
             return self._patterns.intent_code(code)
         return code
+
+    def _dispatched(self, verb: Token, code: str) -> bool:
+        """ "sent a team to investigate the crash": sending people to do it is doing it, for
+        the acts that ``dispatched_roots`` lists."""
+        return (
+            verb.dep_ in ("advcl", "xcomp")
+            and code[:2] in self._patterns.dispatched_roots
+            and self._patterns.lemma(verb.head) in self._patterns.moving_verbs
+            and any(c.dep_ == "dobj" for c in verb.head.children)
+        )
 
     def _in_protest(self, verb: Token, code: str) -> bool:
         """ "shunned work to protest at ...", "staged a sit-in to protest": protesting is

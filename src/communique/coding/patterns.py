@@ -93,6 +93,7 @@ class Patterns:
     speech_verbs: frozenset[str]
     moving_verbs: frozenset[str]  # "withdrew its troops from Abyei": moved, not acted upon
     moved_units: frozenset[str]  # "troops", "warships": what a moving verb moves
+    dispatched_roots: frozenset[str]  # "sent a team to investigate": sending them does it
     deontic_modals: dict[str, str]  # "must" → CAMEO code of the demand it voices
     surface_forms: frozenset[str]  # every word form that can start an event
     lemmas: dict[str, str]  # irregular form → lemma, where the tagger misses it ("overran")
@@ -244,6 +245,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         speech_verbs=_words(file, data, "speech_verbs"),
         moving_verbs=_words(file, data, "moving_verbs"),
         moved_units=_words(file, data, "moved_units"),
+        dispatched_roots=_words(file, data, "dispatched_roots"),
         deontic_modals=_codes(file, data, "deontic_modals", known),
         surface_forms=_surface_forms(irregular, triggers),
         lemmas={form: lemma for lemma, forms in irregular.items() for form in forms},
