@@ -845,3 +845,14 @@ def test_sending_people_to_investigate_is_investigating(coder):
         code == "190"
         for _, code, _ in events_of(coder, "Russia sent troops to attack Ukrainian towns.")
     )
+
+
+def test_a_time_hung_deep_in_a_phrase_is_no_part_of_it(coder):
+    text = (
+        "The Kenyan government, a number of opposition parties and the church on Monday "
+        "condemned Uganda's decision to close the border."
+    )
+    article = Article(id="t", text=text, published=dt.date(2024, 3, 9), origin="test")
+    (result,) = code_batch([article], coder)
+    sources = {text[slice(*e.source.phrase_span)] for e in result.events if e.source}
+    assert sources == {"The Kenyan government, a number of opposition parties and the church"}

@@ -78,9 +78,6 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
         if child.dep_ != "prep":
             return False
         objects = [g for g in child.children if g.dep_ == "pobj"]
-        # "on Sunday", "during a weekly briefing": when, not who
-        if child.lower_ in TIME_PREPS or any(g.lower_ in TIME_WORDS for g in objects):
-            return True
         # "Prime Minister Hariri in Washington", "the Chinese ambassador in Berlin": where a
         # person is, not who.
         return (
@@ -90,6 +87,9 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
         )
 
     cut = {t.i for child in head.children if cut_off(child) for t in child.subtree}
+    # "on Sunday", "during a weekly briefing": when, not who, also where the parser hangs it
+    # deeper in the phrase ("the Taliban on Thursday")
+    cut |= {t.i for child in head.subtree if _says_when(child) for t in child.subtree}
     kept = [t for t in head.subtree if t.i not in cut and t.i >= head.left_edge.i]
     while len(kept) > 1 and kept[-1].is_punct and kept[-1].text not in ")\"'":
         kept.pop()
@@ -97,6 +97,14 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
         kept.pop(0)
     first, last = kept[0], kept[-1]
     return first.idx, last.idx + len(last.text)
+
+
+def _says_when(word: Token) -> bool:
+    """Whether a prepositional phrase says when: "on Sunday", "during a weekly briefing"."""
+    if word.dep_ != "prep":
+        return False
+    objects = [g for g in word.children if g.dep_ == "pobj"]
+    return word.lower_ in TIME_PREPS or any(g.lower_ in TIME_WORDS for g in objects)
 
 
 def _bracketed(appos: Token) -> bool:
