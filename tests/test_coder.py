@@ -856,3 +856,21 @@ def test_a_time_hung_deep_in_a_phrase_is_no_part_of_it(coder):
     (result,) = code_batch([article], coder)
     sources = {text[slice(*e.source.phrase_span)] for e in result.events if e.source}
     assert sources == {"The Kenyan government, a number of opposition parties and the church"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Israeli jets struck a Hamas training camp in Gaza.", [("ISR", "190", "PSEREBHMS")]),
+        # a deal struck is the deal; a strike with nothing struck is a labour strike
+        (
+            "Egypt and Sudan struck a deal on the dam.",
+            [("EGY", "057", "SDN"), ("SDN", "057", "EGY")],
+        ),
+        ("Thousands of Kenyan teachers are striking over pay.", [("KENEDU", "143", None)]),
+        # no one named hits anyone
+        ("The crisis hit Greek banks.", []),
+    ],
+)
+def test_striking_and_hitting(coder, text, expected):
+    assert events_of(coder, text) == expected

@@ -506,14 +506,17 @@ class SentenceCoder:
             c.dep_ in ("dobj", "nsubjpass") and c.lower_ in bound for c in verb.children
         ):
             return None  # "ended the war" is not "ended the strike"
-        if key in self._patterns.needs_object and not any(
+        has_object = any(
             c.dep_ in ("dobj", "nsubjpass")
             # "returned to Brazil last week 21 frogs": the parser takes a late object for
             # a measure
             or (c.dep_ == "npadvmod" and c.lower_ not in TIME_WORDS and not c.ent_type_)
             for c in verb.children
-        ):
+        )
+        if key in self._patterns.needs_object and not has_object:
             return None  # "returned to Beijing" goes back; "returned the islands" hands back
+        if key in self._patterns.intransitive_readings and not has_object:
+            return self._patterns.intransitive_readings[key]  # "teachers are striking"
         verb_alone = key.split()[0]  # "evacuate from" is read as "evacuate"
         people = self._human_object(verb, ("dobj", "nsubjpass"))  # "the wounded were evacuated"
         if verb_alone in self._patterns.human_readings and people:

@@ -71,6 +71,7 @@ class Patterns:
     alone_roots: frozenset[str]  # CAMEO roots (or codes) whose events may lack a target
     needs_target: frozenset[str]  # triggers that say nothing without one ("released", "told")
     needs_object: frozenset[str]  # verbs that are no event without an object ("returned to")
+    intransitive_readings: dict[str, str]  # "strike" → 143 with no object: a labour strike
     undergoers_act: frozenset[str]  # codes whose passive subject does them: "were demobilized"
     human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
     ways: frozenset[str]  # "blocked roads": a way blocked is a protest, no actor needed
@@ -220,6 +221,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         alone_roots=_words(file, data, "alone_roots"),
         needs_target=_words(file, data, "needs_target"),
         needs_object=_words(file, data, "needs_object"),
+        intransitive_readings=_codes(file, data, "intransitive_readings", known),
         undergoers_act=_words(file, data, "undergoers_act"),
         human_objects=_words(file, data, "human_objects"),
         ways=_words(file, data, "ways"),
