@@ -874,3 +874,20 @@ def test_a_time_hung_deep_in_a_phrase_is_no_part_of_it(coder):
 )
 def test_striking_and_hitting(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Israeli troops on Sunday apprehended a Syrian man near the border.",
+            ("ISRMIL", "173", "SYR"),
+        ),
+        (
+            "The Syrian army intensified its bombardment of rebel-held areas near Idlib.",
+            ("SYRMIL", "194", "---REB"),
+        ),
+    ],
+)
+def test_arrests_and_bombardments(coder, text, expected):
+    assert expected in events_of(coder, text)
