@@ -891,3 +891,17 @@ def test_striking_and_hitting(coder, text, expected):
 )
 def test_arrests_and_bombardments(coder, text, expected):
     assert expected in events_of(coder, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The ELN rebels said that they will lay down their arms next month.",
+            [("COLREBELN", "035", None)],
+        ),
+        ("Kenya laid down new rules for Somalia.", []),
+    ],
+)
+def test_laying_down_arms(coder, text, expected):
+    assert events_of(coder, text) == expected
