@@ -905,3 +905,15 @@ def test_arrests_and_bombardments(coder, text, expected):
 )
 def test_laying_down_arms(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Japan promised support for Vietnam's efforts to rebuild.", ("JPN", "032", "VNM")),
+        ("Brazil promised aid to Haiti.", ("BRA", "033", "HTI")),
+        ("Peru attended talks with Chile on Monday.", ("PER", "040", "CHL")),
+    ],
+)
+def test_acts_promised_or_attended(coder, text, expected):
+    assert expected in events_of(coder, text)
