@@ -917,3 +917,19 @@ def test_laying_down_arms(coder, text, expected):
 )
 def test_acts_promised_or_attended(coder, text, expected):
     assert expected in events_of(coder, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Israel allowed Palestinian workers to enter.", [("ISR", "086", "PSELAB")]),
+        (
+            "Sudan said it would allow the World Food Programme to deliver food to Darfur.",
+            [("SDN", "035", "IGOUNOWFP")],
+        ),
+        # allowed by no actor, to no actor
+        ("The new law allows the police to detain suspects.", []),
+    ],
+)
+def test_allowing_others_in(coder, text, expected):
+    assert events_of(coder, text) == expected
