@@ -933,3 +933,18 @@ def test_acts_promised_or_attended(coder, text, expected):
 )
 def test_allowing_others_in(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Peru's government on Monday rejected accusations by Chile that its army had "
+            "shelled the border.",
+            [("PERGOV", "016", "CHL")],
+        ),
+        ("Kenya rejected the Somali proposal.", [("KEN", "120", "SOM")]),
+    ],
+)
+def test_rejecting_an_accusation_is_denying_it(coder, text, expected):
+    assert events_of(coder, text) == expected

@@ -521,6 +521,12 @@ class SentenceCoder:
         people = self._human_object(verb, ("dobj", "nsubjpass"))  # "the wounded were evacuated"
         if verb_alone in self._patterns.human_readings and people:
             return self._patterns.human_readings[verb_alone]  # "evacuated the wounded": aid
+        denied = any(
+            c.dep_ == "dobj" and self._patterns.lemma(c) in self._patterns.accusations
+            for c in verb.children
+        )
+        if code[:2] == "12" and denied:
+            return "016"  # "rejected accusations of ...": a denial, not a refusal
         if code[:2] not in _VIOLENCE:
             return code
         abstract = any(
