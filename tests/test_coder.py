@@ -948,3 +948,21 @@ def test_allowing_others_in(coder, text, expected):
 )
 def test_rejecting_an_accusation_is_denying_it(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Houthis claimed that they had attacked a Saudi air base with drones.",
+            [("YEMREBHTH", "015", "SAU")],
+        ),
+        # said, not claimed: the attack is reported
+        (
+            "The Houthis said that they had attacked a Saudi air base.",
+            [("YEMREBHTH", "190", "SAU")],
+        ),
+    ],
+)
+def test_violence_its_doers_claim_is_a_claim_of_responsibility(coder, text, expected):
+    assert events_of(coder, text) == expected

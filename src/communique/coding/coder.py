@@ -159,6 +159,8 @@ class SentenceCoder:
         if told is None:
             return []
         code = told
+        if code[:2] in _VIOLENCE and self._claimed_by_its_doer(token):
+            code = "015"  # "the rebels claimed they had attacked the base": responsibility
         if code == "085" and self._administrative(token):
             code = "081"  # "lifted a night curfew": administrative, not economic, sanctions
         if any(child.dep_ in _PASSIVE for child in token.children):
@@ -608,6 +610,15 @@ class SentenceCoder:
                 return self._patterns.threat_code(code)  # "will withdraw unless ..."
             return self._patterns.intent_code(code)
         return code
+
+    def _claimed_by_its_doer(self, verb: Token) -> bool:
+        """Whether an act is only claimed, by those who say they did it: "the rebels claimed
+        that they had attacked the base"."""
+        return (
+            verb.dep_ == "ccomp"
+            and self._patterns.lemma(verb.head) in self._patterns.claiming_verbs
+            and any(c.dep_ == "nsubj" and c.lower_ in _SPEAKER_PRONOUNS for c in verb.children)
+        )
 
     def _dispatched(self, verb: Token, code: str) -> bool:
         """ "sent a team to investigate the crash": sending people to do it is doing it, for

@@ -93,6 +93,7 @@ class Patterns:
     asking_roots: frozenset[str]  # CAMEO roots of asking: what is asked for is not done
     reducing_verbs: frozenset[str]  # "reduced aid": less of what the noun gives (162)
     speech_verbs: frozenset[str]
+    claiming_verbs: frozenset[str]  # "claimed they had attacked": claiming responsibility
     moving_verbs: frozenset[str]  # "withdrew its troops from Abyei": moved, not acted upon
     moved_units: frozenset[str]  # "troops", "warships": what a moving verb moves
     dispatched_roots: frozenset[str]  # "sent a team to investigate": sending them does it
@@ -247,6 +248,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         asking_roots=_words(file, data, "asking_roots"),
         reducing_verbs=_words(file, data, "reducing_verbs"),
         speech_verbs=_words(file, data, "speech_verbs"),
+        claiming_verbs=_words(file, data, "claiming_verbs"),
         moving_verbs=_words(file, data, "moving_verbs"),
         moved_units=_words(file, data, "moved_units"),
         dispatched_roots=_words(file, data, "dispatched_roots"),
