@@ -116,7 +116,10 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ("Nigerian teachers went on strike.", ("NGAEDU", "143", None)),
         ("Indian troops remained on alert.", ("INDMIL", "152", None)),
         # a phone call; "on Tuesday" is no "call on"; "call off" needs no one called
-        ("Iran's president called his Lebanese counterpart on Tuesday.", ("IRNGOV", "041", "LBN")),
+        (
+            "Iran's president called his Lebanese counterpart on Tuesday.",
+            ("IRNGOV", "041", "LBNGOV"),
+        ),
         ("The Bolivian miners called off their strike.", ("BOLLAB", "080", None)),
         # force done to a plan is words
         ("Peru's president attacked Chile's plans.", ("PERGOV", "111", "CHL")),
@@ -966,3 +969,8 @@ def test_rejecting_an_accusation_is_denying_it(coder, text, expected):
 )
 def test_violence_its_doers_claim_is_a_claim_of_responsibility(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+def test_counterparts_are_their_governments(coder):
+    found = events_of(coder, "The US authorities shared evidence with their Chinese counterparts.")
+    assert found == [("USAGOV", "064", "CHNGOV")]
