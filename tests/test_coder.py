@@ -974,3 +974,16 @@ def test_violence_its_doers_claim_is_a_claim_of_responsibility(coder, text, expe
 def test_counterparts_are_their_governments(coder):
     found = events_of(coder, "The US authorities shared evidence with their Chinese counterparts.")
     assert found == [("USAGOV", "064", "CHNGOV")]
+
+
+def test_a_noun_with_a_subject_and_a_particle_is_a_verb():
+    from communique.coding.coder import _has_subject_and_particle
+
+    # "Japan and Kenya hand over supplies", "hand" tagged a noun
+    doc = _parsed(
+        "Japan and Kenya hand over supplies", [3, 0, 0, 3, 3, 3], "nsubj cc conj ROOT prt dobj"
+    )
+    assert _has_subject_and_particle(doc[3])
+    # "the hand over the table": no subject, no verb
+    doc = _parsed("the hand over the table", [1, 1, 1, 4, 2], "det ROOT prep det pobj")
+    assert not _has_subject_and_particle(doc[1])

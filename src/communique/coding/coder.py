@@ -148,7 +148,10 @@ class SentenceCoder:
         return self._pairs(sources, targets, code, predicate, (frame, action), alone=alone)
 
     def _verb(self, token: Token, actors: ArticleActors) -> list[Coding]:
-        mistagged = token.pos_ != "VERB"
+        # "Peru abides by", tagged a plural noun; "the EU and UN hand over supplies", a noun
+        # with a subject and a particle of its own
+        with_particle = token.pos_ == "NOUN" and _has_subject_and_particle(token)
+        mistagged = token.pos_ != "VERB" and not with_particle
         if mistagged and not self._mistagged_verb(token):
             return []
         key, prep = self._pattern_key(token)
@@ -1011,6 +1014,11 @@ def _verbless_subject(verb: Token) -> bool:
         and not any(c.dep_ in ("agent", *_SUBJECTS, "nsubjpass") for c in verb.children)
         and not any(t.pos_ in ("VERB", "AUX") for t in verb.sent if t.i < verb.i)
     )
+
+
+def _has_subject_and_particle(word: Token) -> bool:
+    deps = {c.dep_ for c in word.children}
+    return "prt" in deps and not deps.isdisjoint(_SUBJECTS)
 
 
 def _arguments(verb: Token) -> list[Token]:
