@@ -987,3 +987,8 @@ def test_a_noun_with_a_subject_and_a_particle_is_a_verb():
     # "the hand over the table": no subject, no verb
     doc = _parsed("the hand over the table", [1, 1, 1, 4, 2], "det ROOT prep det pobj")
     assert not _has_subject_and_particle(doc[1])
+
+
+def test_a_people_named_after_a_former_name_of_its_country(coder):
+    found = events_of(coder, "Kampuchean troops shelled Thai border villages.")
+    assert ("KHMMIL", "194", "THA") in found
