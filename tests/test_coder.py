@@ -992,3 +992,19 @@ def test_a_noun_with_a_subject_and_a_particle_is_a_verb():
 def test_a_people_named_after_a_former_name_of_its_country(coder):
     found = events_of(coder, "Kampuchean troops shelled Thai border villages.")
     assert ("KHMMIL", "194", "THA") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Islamist Nahda party has said it will boycott Tunisia's elections unless "
+            "the president resigns.",
+            [("---", "133", "TUN")],
+        ),
+        # a thing a proper noun names is no actor
+        ("The Ebola outbreak killed 300 people in Guinea.", []),
+    ],
+)
+def test_a_body_a_proper_noun_names_is_an_actor(coder, text, expected):
+    assert events_of(coder, text) == expected

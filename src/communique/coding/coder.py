@@ -417,6 +417,17 @@ class SentenceCoder:
                         return _Found(against.mentions, False)
         return found
 
+    def _a_name(self, head: Token) -> bool:
+        """Whether a phrase names someone: a proper noun ("The Earth Liberation Front"), or
+        a body a proper noun names ("the Umma party", "the Jani Khel tribe")."""
+        if head.lower_ in TIME_WORDS:
+            return False
+        if head.pos_ == "PROPN":
+            return True
+        return self._patterns.lemma(head) in self._patterns.named_bodies and any(
+            c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" for c in head.lefts
+        )
+
     def _unknown(self, head: Token, actors: ArticleActors) -> Mention:
         """A named actor no dictionary knows: code "---", kind "unknown", its words kept."""
         start, end = argument_span(head)
@@ -735,7 +746,7 @@ class SentenceCoder:
                     if speaker.mentions:
                         return _Found(speaker.mentions, True)
                 found = self._resolve_all(child, actors)
-                if not found and child.pos_ == "PROPN" and child.lower_ not in TIME_WORDS:
+                if not found and self._a_name(child):
                     # A name no dictionary knows is an actor all the same, of no known
                     # country: "The Earth Liberation Front claimed responsibility".
                     found = [self._unknown(child, actors)]

@@ -74,6 +74,7 @@ class Patterns:
     intransitive_readings: dict[str, str]  # "strike" → 143 with no object: a labour strike
     undergoers_act: frozenset[str]  # codes whose passive subject does them: "were demobilized"
     human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
+    named_bodies: frozenset[str]  # "the Umma party": a body a proper noun names is an actor
     ways: frozenset[str]  # "blocked roads": a way blocked is a protest, no actor needed
     helping_verbs: frozenset[str]  # "aid to help Haiti": whom aid is for
     refuges: frozenset[str]  # "sought asylum in Canada": asked of the place it is sought in
@@ -226,6 +227,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         intransitive_readings=_codes(file, data, "intransitive_readings", known),
         undergoers_act=_words(file, data, "undergoers_act"),
         human_objects=_words(file, data, "human_objects"),
+        named_bodies=_words(file, data, "named_bodies"),
         ways=_words(file, data, "ways"),
         helping_verbs=_words(file, data, "helping_verbs"),
         refuges=_words(file, data, "refuges"),
