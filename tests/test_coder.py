@@ -1008,3 +1008,8 @@ def test_a_people_named_after_a_former_name_of_its_country(coder):
 )
 def test_a_body_a_proper_noun_names_is_an_actor(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+def test_a_name_and_an_adjective_joined_before_a_role_make_two_actors(coder):
+    found = events_of(coder, "U.S. and Russian negotiators held talks in Geneva.")
+    assert found == [("USAGOV", "040", "RUSGOV"), ("RUSGOV", "040", "USAGOV")]

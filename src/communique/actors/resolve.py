@@ -623,7 +623,7 @@ class ArticleActors:
         run = [head]
         for token in reversed(collected[:-1]):
             # A modifier ends where its own words end: "Hungarian and Romanian officials".
-            end = token.right_edge.i if token.dep_ == "amod" else token.i
+            end = token.right_edge.i if token.dep_ in ("amod", "nmod") else token.i
             between = token.doc[end + 1] if end == run[0].i - 2 else None
             # One token may stand between: a hyphen, or the "'s" of "Vietnam's Prime Minister".
             if end == run[0].i - 1 or (
