@@ -1013,3 +1013,10 @@ def test_a_body_a_proper_noun_names_is_an_actor(coder, text, expected):
 def test_a_name_and_an_adjective_joined_before_a_role_make_two_actors(coder):
     found = events_of(coder, "U.S. and Russian negotiators held talks in Geneva.")
     assert found == [("USAGOV", "040", "RUSGOV"), ("RUSGOV", "040", "USAGOV")]
+
+
+def test_talk_is_a_trigger_noun_as_talks_are(coder):
+    found = events_of(
+        coder, "Greek and Turkish diplomats returned to Geneva for talk on the island."
+    )
+    assert ("GRCGOV", "040", "TURGOV") in found
