@@ -1020,3 +1020,16 @@ def test_talk_is_a_trigger_noun_as_talks_are(coder):
         coder, "Greek and Turkish diplomats returned to Geneva for talk on the island."
     )
     assert ("GRCGOV", "040", "TURGOV") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The U.S. rolled back tariffs on Chinese goods.", [("USA", "085", "CHN")]),
+        ("Britain will not remove the sanctions on Iran.", [("GBR", "1244", "IRN")]),
+        # removing what is no measure eases nothing
+        ("Kenya removed the minister from office.", []),
+    ],
+)
+def test_measures_removed_or_rolled_back(coder, text, expected):
+    assert events_of(coder, text) == expected
