@@ -1033,3 +1033,17 @@ def test_talk_is_a_trigger_noun_as_talks_are(coder):
 )
 def test_measures_removed_or_rolled_back(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Japan decided on Thursday to ease some sanctions on Myanmar.", ("JPN", "081", "MMR")),
+        (
+            "Mexico decided to grant political asylum to the Bolivian leader.",
+            ("MEX", "075", "BOLGOV"),
+        ),
+    ],
+)
+def test_an_act_decided_is_done(coder, text, expected):
+    assert expected in events_of(coder, text)
