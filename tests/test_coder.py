@@ -1047,3 +1047,17 @@ def test_measures_removed_or_rolled_back(coder, text, expected):
 )
 def test_an_act_decided_is_done(coder, text, expected):
     assert expected in events_of(coder, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Hundreds of French troops have arrived in Chad to join the peacekeeping mission.",
+            [("FRAMIL", "074", "TCD")],
+        ),
+        ("The French president arrived in Chad on Monday.", [("FRAGOV", "042", "TCD")]),
+    ],
+)
+def test_forces_arriving_are_deployed(coder, text, expected):
+    assert events_of(coder, text) == expected

@@ -162,6 +162,8 @@ class SentenceCoder:
         if told is None:
             return []
         code = told
+        if code in self._patterns.forces_readings and self._moved_by_subject(token):
+            code = self._patterns.forces_readings[code]  # "troops arrived in Mali": deployed
         if code[:2] in _VIOLENCE and self._claimed_by_its_doer(token):
             code = "015"  # "the rebels claimed they had attacked the base": responsibility
         if code == "085" and self._administrative(token):
@@ -624,6 +626,21 @@ class SentenceCoder:
                 return self._patterns.threat_code(code)  # "will withdraw unless ..."
             return self._patterns.intent_code(code)
         return code
+
+    def _moved_by_subject(self, verb: Token) -> bool:
+        """Whether a verb's subject is forces: "British troops arrived", "hundreds of
+        peacekeepers arrived"."""
+        units = self._patterns.moved_units
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        subjects += [  # "hundreds of troops"
+            o
+            for s in subjects
+            for p in s.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for o in p.children
+            if o.dep_ == "pobj"
+        ]
+        return any(self._patterns.lemma(s) in units or s.lower_ in units for s in subjects)
 
     def _claimed_by_its_doer(self, verb: Token) -> bool:
         """Whether an act is only claimed, by those who say they did it: "the rebels claimed

@@ -97,6 +97,7 @@ class Patterns:
     claiming_verbs: frozenset[str]  # "claimed they had attacked": claiming responsibility
     moving_verbs: frozenset[str]  # "withdrew its troops from Abyei": moved, not acted upon
     moved_units: frozenset[str]  # "troops", "warships": what a moving verb moves
+    forces_readings: dict[str, str]  # 042 → 074: forces arriving are deployed, not visiting
     dispatched_roots: frozenset[str]  # "sent a team to investigate": sending them does it
     deontic_modals: dict[str, str]  # "must" → CAMEO code of the demand it voices
     surface_forms: frozenset[str]  # every word form that can start an event
@@ -253,6 +254,7 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         claiming_verbs=_words(file, data, "claiming_verbs"),
         moving_verbs=_words(file, data, "moving_verbs"),
         moved_units=_words(file, data, "moved_units"),
+        forces_readings=_codes(file, data, "forces_readings", known),
         dispatched_roots=_words(file, data, "dispatched_roots"),
         deontic_modals=_codes(file, data, "deontic_modals", known),
         surface_forms=_surface_forms(irregular, triggers),
