@@ -1061,3 +1061,17 @@ def test_an_act_decided_is_done(coder, text, expected):
 )
 def test_forces_arriving_are_deployed(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Al-Shabaab militants held hundreds of Somali civilians as human shields in Kismayo.",
+            [("SOMREBSHB", "173", "SOMCVL")],
+        ),
+        ("Kenya used the summit as a platform.", []),
+    ],
+)
+def test_people_held_as_human_shields(coder, text, expected):
+    assert events_of(coder, text) == expected

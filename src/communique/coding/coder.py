@@ -283,7 +283,9 @@ class SentenceCoder:
         if acted_upon is not None and acted_upon[0] <= trigger_at < acted_upon[1]:
             acted_upon = None
         if not targets.mentions:
-            targets = self._children(predicate, ("dative",), actors)
+            # "sent aid to Chad"; "held civilians as human shields": the act's object
+            deps = ("dative", "dobj") if through else ("dative",)
+            targets = self._children(predicate, deps, actors)
         if not targets.mentions:
             targets = self._partner_within(token, actors)  # "a suspension of links with Serbia"
         if not targets.mentions and code[:2] in self._patterns.asking_roots:
