@@ -1075,3 +1075,17 @@ def test_forces_arriving_are_deployed(coder, text, expected):
 )
 def test_people_held_as_human_shields(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Armenian forces violated the ceasefire about 50 times this morning.",
+            [("ARMMIL", "190", None)],
+        ),
+        ("Hungary violated EU law.", [("HUN", "128", "IGOEUREEC")]),
+    ],
+)
+def test_violating_a_ceasefire_is_fighting(coder, text, expected):
+    assert events_of(coder, text) == expected

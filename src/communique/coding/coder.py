@@ -541,6 +541,10 @@ class SentenceCoder:
         people = self._human_object(verb, ("dobj", "nsubjpass"))  # "the wounded were evacuated"
         if verb_alone in self._patterns.human_readings and people:
             return self._patterns.human_readings[verb_alone]  # "evacuated the wounded": aid
+        by_object = self._patterns.object_readings.get(key, {})
+        for thing in (c for c in verb.children if c.dep_ == "dobj"):
+            if self._patterns.lemma(thing) in by_object:
+                return by_object[self._patterns.lemma(thing)]  # "violated the ceasefire"
         denied = any(
             c.dep_ == "dobj" and self._patterns.lemma(c) in self._patterns.accusations
             for c in verb.children

@@ -87,6 +87,7 @@ class Patterns:
     verbal_readings: dict[str, str]  # "attack" → 111 when done to a plan or a policy
     abstract_objects: frozenset[str]  # "plans", "policy": objects no force is done to
     accusations: frozenset[str]  # "rejected accusations": denying them (016)
+    object_readings: dict[str, dict[str, str]]  # "violate" → "ceasefire" → 190
     taking_part: dict[str, str]  # "engage" → "in": the noun after it is the act
     gathering_verbs: frozenset[str]  # "gathered for a rally": the act they came for
     refusal_codes: dict[str, str]  # CAMEO code or root of a cooperative act → its refusal
@@ -244,6 +245,10 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         verbal_readings=_codes(file, data, "verbal_readings", known),
         abstract_objects=_words(file, data, "abstract_objects"),
         accusations=_words(file, data, "accusations"),
+        object_readings={
+            verb: _codes(file, data["object_readings"], verb, known)
+            for verb in data.get("object_readings") or {}
+        },
         taking_part=_pairs(file, data, "taking_part"),
         gathering_verbs=_words(file, data, "gathering_verbs"),
         refusal_codes=_codes(file, data, "refusal_codes", known),
