@@ -1089,3 +1089,22 @@ def test_people_held_as_human_shields(coder, text, expected):
 )
 def test_violating_a_ceasefire_is_fighting(coder, text, expected):
     assert events_of(coder, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kenyan police prevented a demonstration by university students in Nairobi.",
+            [("KENCOP", "1721", "KENEDU")],
+        ),
+        (
+            "Zimbabwean police dispersed the protesters with tear gas.",
+            [("ZWECOP", "175", "ZWECVL")],
+        ),
+        # preventing what is no protest is no event
+        ("Vaccines prevent disease.", []),
+    ],
+)
+def test_protests_prevented_or_dispersed(coder, text, expected):
+    assert events_of(coder, text) == expected
