@@ -780,8 +780,8 @@ class SentenceCoder:
         if _verbless_subject(verb):
             # "Two Cuban athletes asked for asylum.": parsed as a noun and its reduced relative
             # clause, the sentence has no verb but this one, whose subject is that noun.
-            before = verb.doc[verb.left_edge.i - 1]  # the phrase ends where the clause starts
-            end = actors.offset + before.idx + len(before.text)
+            before = verb.doc[max(verb.left_edge.i - 1, verb.sent.root.i)]
+            end = actors.offset + before.idx + len(before.text)  # where the clause starts
             mentions = self._resolve_all(verb.sent.root, actors)
             trimmed = [
                 replace(m, phrase=(m.phrase_span[0], min(m.phrase_span[1], end))) for m in mentions
