@@ -265,7 +265,7 @@ def test_every_listed_phrase_finds_its_own_entry(gazetteer: Gazetteer) -> None:
 
 
 def test_version_and_sizes(gazetteer: Gazetteer) -> None:
-    assert gazetteer.version == "countries-2+organisations-2"
+    assert gazetteer.version == "countries-3+organisations-2"
     assert len(gazetteer.countries) >= 250
     assert len(gazetteer.organisations) >= 170
     # "the United Kingdom of Great Britain and Northern Ireland"

@@ -24,6 +24,7 @@ from communique.records import Actor, Mention, Sighting
 # Dependency labels of the words that modify a noun from the left inside its phrase.
 _MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "flat", "npadvmod"})
 # Heads that, with "two" or "both", stand for the pair of states an article is about.
+_FLEEING = frozenset({"flee", "escape"})  # people fleeing a place are of it
 _GROUP_NOUNS = frozenset({"side", "country", "nation", "people", "state", "government", "party"})
 _GROUP_WORDS = frozenset({"two", "both"})
 # What hangs from a noun but is not part of its phrase: clauses, and phrases joined by "and".
@@ -77,9 +78,6 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
         if child.dep_ != "prep":
             return False
         objects = [g for g in child.children if g.dep_ == "pobj"]
-        # "on Sunday", "during a weekly briefing": when, not who
-        if child.lower_ in TIME_PREPS or any(g.lower_ in TIME_WORDS for g in objects):
-            return True
         # "Prime Minister Hariri in Washington", "the Chinese ambassador in Berlin": where a
         # person is, not who.
         return (
@@ -89,6 +87,9 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
         )
 
     cut = {t.i for child in head.children if cut_off(child) for t in child.subtree}
+    # "on Sunday", "during a weekly briefing": when, not who, also where the parser hangs it
+    # deeper in the phrase ("the Taliban on Thursday")
+    cut |= {t.i for child in head.subtree if _says_when(child) for t in child.subtree}
     kept = [t for t in head.subtree if t.i not in cut and t.i >= head.left_edge.i]
     while len(kept) > 1 and kept[-1].is_punct and kept[-1].text not in ")\"'":
         kept.pop()
@@ -96,6 +97,14 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
         kept.pop(0)
     first, last = kept[0], kept[-1]
     return first.idx, last.idx + len(last.text)
+
+
+def _says_when(word: Token) -> bool:
+    """Whether a prepositional phrase says when: "on Sunday", "during a weekly briefing"."""
+    if word.dep_ != "prep":
+        return False
+    objects = [g for g in word.children if g.dep_ == "pobj"]
+    return word.lower_ in TIME_PREPS or any(g.lower_ in TIME_WORDS for g in objects)
 
 
 def _bracketed(appos: Token) -> bool:
@@ -582,6 +591,14 @@ class ArticleActors:
         based = [  # "a newspaper based in Beirut", "a group based in Trinidad"
             p for c in head.rights if c.dep_ == "acl" and c.lemma_ == "base" for p in c.children
         ]
+        # "refugees fleeing Liberia", "fleeing the war in Liberia", "escaping from Syria"
+        fleeing = [c for c in head.rights if c.dep_ == "acl" and c.lemma_ in _FLEEING]
+        fled = [o for verb in fleeing for o in verb.children if o.dep_ == "dobj"]
+        for obj in fled:
+            match = self._matches.get(obj.i)
+            if match is not None and match.hit.kind in _PLACE_KINDS:
+                return match.hit.code
+        based += [p for word in (*fleeing, *fled) for p in word.children]
         for child in [*head.rights, *based]:
             if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
                 kinds = ("country", "adjective") if child.lower_ == "of" else _PLACE_KINDS
@@ -606,7 +623,7 @@ class ArticleActors:
         run = [head]
         for token in reversed(collected[:-1]):
             # A modifier ends where its own words end: "Hungarian and Romanian officials".
-            end = token.right_edge.i if token.dep_ == "amod" else token.i
+            end = token.right_edge.i if token.dep_ in ("amod", "nmod") else token.i
             between = token.doc[end + 1] if end == run[0].i - 2 else None
             # One token may stand between: a hyphen, or the "'s" of "Vietnam's Prime Minister".
             if end == run[0].i - 1 or (

@@ -26,6 +26,7 @@ _SUBJECTS = frozenset({"nsubj", "csubj", "expl"})
 _STANCES = frozenset({"defiance", "protest", "opposition", "disapproval", "anger"})
 _DESTINATIONS = frozenset({"to", "from", "into", "in", "against"})  # where moved forces go or leave
 _OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
+_REFUGE_PLACES = frozenset({"in", "at"})  # "sought asylum in Canada", "at the embassy"
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 _CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
@@ -105,15 +106,28 @@ class SentenceCoder:
             predicate = frame = token  # "pledged to", "agreed to"
         else:
             return []
-        action = next((c for c in frame.children if c.dep_ == "xcomp"), None) or next(
-            (  # "is committed to opening up the economy"
-                g
-                for c in frame.children
-                if c.dep_ == "prep" and c.lower_ == "to"
-                for g in c.children
-                if g.dep_ == "pcomp" and g.pos_ == "VERB"
-            ),
-            None,
+        action = (
+            next((c for c in frame.children if c.dep_ == "xcomp"), None)
+            or next(
+                (  # "is committed to opening up the economy"
+                    g
+                    for c in frame.children
+                    if c.dep_ == "prep" and c.lower_ == "to"
+                    for g in c.children
+                    if g.dep_ == "pcomp" and g.pos_ == "VERB"
+                ),
+                None,
+            )
+            or next(  # "vowed to fight until ...": the parser hangs the infinitive apart;
+                # after an object it is a purpose ("offered aid to help rebuild")
+                (
+                    c
+                    for c in frame.children
+                    if c.dep_ == "advcl" and _infinitive(c)
+                    if not any(o.dep_ == "dobj" for o in frame.children)
+                ),
+                None,
+            )
         )
         if action is None or _negated(frame) or not self._happened(predicate):
             return []
@@ -125,6 +139,8 @@ class SentenceCoder:
             # Else what the intended act is done to: "threatened to shell the tree".
             targets = partner if partner.mentions else targets
         code = patterns.intent_code(intended)
+        if not targets.mentions and code[:2] == "13":
+            targets = self._threatened(predicate, targets, actors)
         sources = self._subjects(predicate, actors)
         if not sources.mentions:  # "Vietnam is committed to opening ...": a passive frame
             sources = self._children(predicate, ("nsubjpass",), actors)
@@ -132,7 +148,10 @@ class SentenceCoder:
         return self._pairs(sources, targets, code, predicate, (frame, action), alone=alone)
 
     def _verb(self, token: Token, actors: ArticleActors) -> list[Coding]:
-        mistagged = token.pos_ != "VERB"
+        # "Peru abides by", tagged a plural noun; "the EU and UN hand over supplies", a noun
+        # with a subject and a particle of its own
+        with_particle = token.pos_ == "NOUN" and _has_subject_and_particle(token)
+        mistagged = token.pos_ != "VERB" and not with_particle
         if mistagged and not self._mistagged_verb(token):
             return []
         key, prep = self._pattern_key(token)
@@ -143,11 +162,20 @@ class SentenceCoder:
         if told is None:
             return []
         code = told
+        if code in self._patterns.forces_readings and self._moved_by_subject(token):
+            code = self._patterns.forces_readings[code]  # "troops arrived in Mali": deployed
+        if code[:2] in _VIOLENCE and self._claimed_by_its_doer(token):
+            code = "015"  # "the rebels claimed they had attacked the base": responsibility
         if code == "085" and self._administrative(token):
             code = "081"  # "lifted a night curfew": administrative, not economic, sanctions
         if any(child.dep_ in _PASSIVE for child in token.children):
             sources = self._agent(token, actors)
             targets = self._passive_subjects(token, actors)
+            if not sources.mentions and self._patterns.done_by_the_undergoer(code):
+                # "the rebels were demobilized", "troops were withdrawn from Georgia": those
+                # who undergo it do it, and act on where they leave
+                sources = targets
+                targets = self._prep_objects(token, _DESTINATIONS, actors)
         else:
             sources = self._subjects(token, actors)
             targets = self._objects(token, prep, actors)
@@ -159,6 +187,10 @@ class SentenceCoder:
             sources = _Found(sources.mentions, False)
         if not targets.mentions and code[:2] == "07":
             targets = self._helped((token,), targets, actors)
+        if not targets.mentions and code[:2] == "02":
+            targets = self._refuge_giver(token, targets, actors)
+        if not targets.mentions and code[:2] == "13":
+            targets = self._threatened(token, targets, actors)
         blocked = code[:2] == "14" and any(
             c.dep_ == "dobj" and self._patterns.lemma(c) in self._patterns.ways
             for c in token.children
@@ -185,6 +217,10 @@ class SentenceCoder:
         if code is None or token.pos_ not in ("NOUN", "PROPN"):
             return []
         trigger = token
+        while token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN"):
+            # "launched artillery and rocket fire against X": the list's first noun holds
+            # the place in the clause.
+            token = token.head
         predicate = token.head
         if (
             token.dep_ == "pobj"
@@ -195,7 +231,13 @@ class SentenceCoder:
             # "provided 25,000 tons of food aid", "$1.7 billion in humanitarian assistance":
             # the trigger sits under a quantity.
             token, predicate = predicate.head, predicate.head.head
-        through = (
+        # "gathered for a rally", "returned to Geneva for talks": the act they came for
+        purpose = (
+            token.dep_ == "pobj"
+            and predicate.lower_ == "for"
+            and self._patterns.lemma(predicate.head) in self._patterns.gathering_verbs
+        )
+        through = purpose or (
             token.dep_ == "pobj"
             and self._patterns.taking_part.get(self._patterns.lemma(predicate.head))
             == predicate.lower_
@@ -224,6 +266,9 @@ class SentenceCoder:
             return []
         code = told
         targets = self._prep_objects(token, self._patterns.noun_target_preps, actors)
+        if not targets.named and (through or trigger.dep_ == "conj"):
+            # the act's own phrases: "fire against X", "went on strike against X"
+            targets = self._prep_objects(trigger, self._patterns.noun_target_preps, actors)
         if _moved_units_of(token, self._patterns):
             # "the withdrawal of troops from Iraq": where the forces go or leave
             where = self._prep_objects(token, _DESTINATIONS, actors)
@@ -232,13 +277,15 @@ class SentenceCoder:
         # communities"; not the trigger itself ("a state of siege", "remained on alert").
         trigger_at = actors.offset + trigger.idx
         acted_upon = targets.phrase
-        if not targets.mentions:
+        if not targets.mentions and not purpose:  # where they came is not whom it is with
             targets = self._prep_objects(predicate, self._patterns.noun_target_preps, actors)
             acted_upon = acted_upon or targets.phrase
         if acted_upon is not None and acted_upon[0] <= trigger_at < acted_upon[1]:
             acted_upon = None
         if not targets.mentions:
-            targets = self._children(predicate, ("dative",), actors)
+            # "sent aid to Chad"; "held civilians as human shields": the act's object
+            deps = ("dative", "dobj") if through else ("dative",)
+            targets = self._children(predicate, deps, actors)
         if not targets.mentions:
             targets = self._partner_within(token, actors)  # "a suspension of links with Serbia"
         if not targets.mentions and code[:2] in self._patterns.asking_roots:
@@ -252,11 +299,14 @@ class SentenceCoder:
             targets = _Found([], False, acted_upon)
         if not targets.mentions and code[:2] == "07":
             targets = self._helped((token, predicate), targets, actors)
+        if not targets.mentions and code[:2] == "14":  # "staged a sit-in in protest at X"
+            targets = self._protested(predicate, targets, actors)
         human = self._human_object(token, ("pobj",))  # "the release of two nationals"
         alone = self._patterns.stands_alone(
             self._patterns.lemma(token), code, sources.direct, human
         )
-        return self._pairs(sources, targets, code, predicate, (predicate, token), alone=alone)
+        shown = trigger if trigger.dep_ == "conj" or purpose else token
+        return self._pairs(sources, targets, code, predicate, (predicate, shown), alone=alone)
 
     def _deontic(self, token: Token, actors: ArticleActors) -> list[Coding]:
         """Reported obligation: "Russia said Sudan must return the helicopter" is Russia
@@ -317,6 +367,39 @@ class SentenceCoder:
                         return helped
         return found
 
+    def _threatened(self, verb: Token, found: _Found, actors: ArticleActors) -> _Found:
+        """Whom a threat is aimed at, named as the one whose act would set it off:
+        "threatened to quit the talks if the United States deploys missiles", "warned it
+        would retaliate unless Japan withdrew"; else what was ``found``."""
+        holders = [verb, *(c for c in verb.children if c.dep_ in ("xcomp", "ccomp"))]
+        objects = [o for h in holders for o in h.children if o.dep_ == "dobj"]
+        named = any(o.pos_ == "PROPN" for o in objects)  # "to shell Haifa if ..."
+        if named or any(_named_place((word, None)) for word in (*holders, *objects)):
+            return found  # "threatened to ban voting in East Jerusalem if ...": its people
+        for holder in holders:
+            for clause in holder.children:
+                if clause.dep_ == "advcl" and any(
+                    m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in clause.children
+                ):
+                    setting_off = self._children(clause, _SUBJECTS, actors)
+                    if setting_off.mentions:
+                        return _Found(setting_off.mentions, False)
+        return found
+
+    def _refuge_giver(self, verb: Token, found: _Found, actors: ArticleActors) -> _Found:
+        """Whom refuge is asked of: the place where it is sought ("sought asylum in Canada",
+        "asked for refuge at the Dutch embassy"); else what was ``found``."""
+        refuges = [
+            o
+            for o in (*verb.children, *(g for c in verb.children for g in c.children))
+            if o.dep_ in ("dobj", "pobj") and self._patterns.lemma(o) in self._patterns.refuges
+        ]
+        for holder in (verb, *refuges) if refuges else ():
+            where = self._prep_objects(holder, _REFUGE_PLACES, actors)
+            if where.mentions:
+                return _Found(where.mentions, False)
+        return found
+
     def _protested(self, verb: Token, found: _Found, actors: ArticleActors) -> _Found:
         """Whom a protest is against, named in what it is for or in defiance of: "blocked a
         road to show their disapproval for the United States' policies", "blocked streets in
@@ -337,6 +420,17 @@ class SentenceCoder:
                     if against.mentions:
                         return _Found(against.mentions, False)
         return found
+
+    def _a_name(self, head: Token) -> bool:
+        """Whether a phrase names someone: a proper noun ("The Earth Liberation Front"), or
+        a body a proper noun names ("the Umma party", "the Jani Khel tribe")."""
+        if head.lower_ in TIME_WORDS:
+            return False
+        if head.pos_ == "PROPN":
+            return True
+        return self._patterns.lemma(head) in self._patterns.named_bodies and any(
+            c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" for c in head.lefts
+        )
 
     def _unknown(self, head: Token, actors: ArticleActors) -> Mention:
         """A named actor no dictionary knows: code "---", kind "unknown", its words kept."""
@@ -410,6 +504,14 @@ class SentenceCoder:
         objects += [
             g for c in word.children if c.dep_ == "prep" for g in c.children if g.dep_ in deps
         ]
+        objects += [  # "hundreds of civilians"
+            g
+            for o in objects
+            for p in o.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for g in p.children
+            if g.dep_ == "pobj"
+        ]
         return any(
             o.pos_ == "PROPN" or o.lower_ in humans or self._patterns.lemma(o) in humans
             for o in objects
@@ -424,9 +526,31 @@ class SentenceCoder:
             c.dep_ in ("dobj", "nsubjpass") and c.lower_ in bound for c in verb.children
         ):
             return None  # "ended the war" is not "ended the strike"
+        has_object = any(
+            c.dep_ in ("dobj", "nsubjpass")
+            # "returned to Brazil last week 21 frogs": the parser takes a late object for
+            # a measure
+            or (c.dep_ == "npadvmod" and c.lower_ not in TIME_WORDS and not c.ent_type_)
+            for c in verb.children
+        )
+        if key in self._patterns.needs_object and not has_object:
+            return None  # "returned to Beijing" goes back; "returned the islands" hands back
+        if key in self._patterns.intransitive_readings and not has_object:
+            return self._patterns.intransitive_readings[key]  # "teachers are striking"
         verb_alone = key.split()[0]  # "evacuate from" is read as "evacuate"
-        if verb_alone in self._patterns.human_readings and self._human_object(verb):
+        people = self._human_object(verb, ("dobj", "nsubjpass"))  # "the wounded were evacuated"
+        if verb_alone in self._patterns.human_readings and people:
             return self._patterns.human_readings[verb_alone]  # "evacuated the wounded": aid
+        by_object = self._patterns.object_readings.get(key, {})
+        for thing in (c for c in verb.children if c.dep_ == "dobj"):
+            if self._patterns.lemma(thing) in by_object:
+                return by_object[self._patterns.lemma(thing)]  # "violated the ceasefire"
+        denied = any(
+            c.dep_ == "dobj" and self._patterns.lemma(c) in self._patterns.accusations
+            for c in verb.children
+        )
+        if code[:2] == "12" and denied:
+            return "016"  # "rejected accusations of ...": a denial, not a refusal
         if code[:2] not in _VIOLENCE:
             return code
         abstract = any(
@@ -492,7 +616,8 @@ class SentenceCoder:
             predicate.dep_ == "xcomp"
             and self._patterns.lemma(predicate.head) in self._patterns.failure_verbs
         )
-        if self._unrealised(predicate) and not failed and not self._in_protest(predicate, code):
+        done = failed or self._in_protest(predicate, code) or self._dispatched(predicate, code)
+        if self._unrealised(predicate) and not done:
             return None
         status = self._status(predicate)
         if status == _HYPOTHETICAL:
@@ -507,6 +632,40 @@ class SentenceCoder:
                 return self._patterns.threat_code(code)  # "will withdraw unless ..."
             return self._patterns.intent_code(code)
         return code
+
+    def _moved_by_subject(self, verb: Token) -> bool:
+        """Whether a verb's subject is forces: "British troops arrived", "hundreds of
+        peacekeepers arrived"."""
+        units = self._patterns.moved_units
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        subjects += [  # "hundreds of troops"
+            o
+            for s in subjects
+            for p in s.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for o in p.children
+            if o.dep_ == "pobj"
+        ]
+        return any(self._patterns.lemma(s) in units or s.lower_ in units for s in subjects)
+
+    def _claimed_by_its_doer(self, verb: Token) -> bool:
+        """Whether an act is only claimed, by those who say they did it: "the rebels claimed
+        that they had attacked the base"."""
+        return (
+            verb.dep_ == "ccomp"
+            and self._patterns.lemma(verb.head) in self._patterns.claiming_verbs
+            and any(c.dep_ == "nsubj" and c.lower_ in _SPEAKER_PRONOUNS for c in verb.children)
+        )
+
+    def _dispatched(self, verb: Token, code: str) -> bool:
+        """ "sent a team to investigate the crash": sending people to do it is doing it, for
+        the acts that ``dispatched_roots`` lists."""
+        return (
+            verb.dep_ in ("advcl", "xcomp")
+            and code[:2] in self._patterns.dispatched_roots
+            and self._patterns.lemma(verb.head) in self._patterns.moving_verbs
+            and any(c.dep_ == "dobj" for c in verb.head.children)
+        )
 
     def _in_protest(self, verb: Token, code: str) -> bool:
         """ "shunned work to protest at ...", "staged a sit-in to protest": protesting is
@@ -559,15 +718,15 @@ class SentenceCoder:
 
         "continued to attack" did attack; intent frames code their infinitives themselves.
         """
+        if verb.dep_ == "conj" and not any(c.dep_ in _SUBJECTS | {"aux"} for c in verb.children):
+            return self._unrealised(verb.head)  # "urged X to unite and mobilize": both asked
         if verb.dep_ in ("acl", "ccomp") and verb.head.pos_ == "NOUN":
             head = verb.head
             if head.lower_ in self._patterns.nouns or head.lemma_ in self._patterns.nouns:
                 return True  # "its demand that Israel ease restrictions": asked, not done
         if verb.dep_ == "ccomp" and self._asks(verb.head):
             return True  # "demanding that the government provide ...", "renewed its call that"
-        infinitive = verb.dep_ == "xcomp" or any(
-            child.dep_ == "aux" and child.tag_ == "TO" for child in verb.children
-        )
+        infinitive = verb.dep_ == "xcomp" or _infinitive(verb)
         return infinitive and self._patterns.lemma(verb.head) not in self._patterns.aspect_verbs
 
     def _asks(self, verb: Token) -> bool:
@@ -599,7 +758,7 @@ class SentenceCoder:
     # -- roles ----------------------------------------------------------------------------
 
     def _subjects(self, verb: Token, actors: ArticleActors, depth: int = 0) -> _Found:
-        for child in verb.children:
+        for child in _arguments(verb):
             if child.dep_ in _SUBJECTS:
                 if child.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                     return _Found(actors.resolve(verb.head), True)
@@ -610,7 +769,7 @@ class SentenceCoder:
                     if speaker.mentions:
                         return _Found(speaker.mentions, True)
                 found = self._resolve_all(child, actors)
-                if not found and child.pos_ == "PROPN" and child.lower_ not in TIME_WORDS:
+                if not found and self._a_name(child):
                     # A name no dictionary knows is an actor all the same, of no known
                     # country: "The Earth Liberation Front claimed responsibility".
                     found = [self._unknown(child, actors)]
@@ -618,6 +777,16 @@ class SentenceCoder:
         if self._mistagged_verb(verb):
             left = next(c for c in verb.lefts if c.dep_ == "compound")
             return _Found(actors.resolve(left), False)
+        if _verbless_subject(verb):
+            # "Two Cuban athletes asked for asylum.": parsed as a noun and its reduced relative
+            # clause, the sentence has no verb but this one, whose subject is that noun.
+            before = verb.doc[max(verb.left_edge.i - 1, verb.sent.root.i)]
+            end = actors.offset + before.idx + len(before.text)  # where the clause starts
+            mentions = self._resolve_all(verb.sent.root, actors)
+            trimmed = [
+                replace(m, phrase=(m.phrase_span[0], min(m.phrase_span[1], end))) for m in mentions
+            ]
+            return _Found(trimmed, False)
         if verb.dep_ == "acl" and verb.head.dep_ == "dobj" and depth < 4:
             # "X issued a statement calling on Y": who issued the statement calls.
             inherited = self._subjects(verb.head.head, actors, depth + 1)
@@ -734,6 +903,9 @@ class SentenceCoder:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in preps:
                 found = self._children(child, ("pobj",), actors)
+                clause = _stranding_clause(child)
+                if clause is not None:
+                    found = self._children(clause, ("nsubj",), actors)
                 if found.mentions:
                     return found
                 if not _when(child):
@@ -860,6 +1032,50 @@ def _named_place(trigger: tuple[Token, Token | None]) -> Token | None:
     return None
 
 
+def _verbless_subject(verb: Token) -> bool:
+    """Whether a participle the parser hung on a noun is the predicate of a sentence
+    whose root is that noun: no agent makes it a passive ("weapons seized by the
+    police"), and a verb before it makes it a modifier."""
+    root = verb.sent.root
+    head = verb.head
+    while head != root and head.dep_ in ("appos", "conj"):
+        head = head.head  # "The government, a number of parties ... condemned"
+    return (
+        verb.dep_ in ("acl", "relcl")
+        and verb.tag_ in ("VBD", "VBN")
+        and root.pos_ in ("NOUN", "PROPN")
+        and head == root
+        and not any(c.dep_ in ("agent", *_SUBJECTS, "nsubjpass") for c in verb.children)
+        and not any(t.pos_ in ("VERB", "AUX") for t in verb.sent if t.i < verb.i)
+    )
+
+
+def _has_subject_and_particle(word: Token) -> bool:
+    deps = {c.dep_ for c in word.children}
+    return "prt" in deps and not deps.isdisjoint(_SUBJECTS)
+
+
+def _arguments(verb: Token) -> list[Token]:
+    """A verb's children, and those the parser hung on its auxiliary instead: the subject
+    of "Britain and France however have opposed ..." hangs on "have"."""
+    auxiliaries = [g for c in verb.children if c.dep_ == "aux" for g in c.children]
+    return [*verb.children, *auxiliaries]
+
+
+def _stranding_clause(prep: Token) -> Token | None:
+    """The clause whose subject is the object the parser took from a preposition left
+    bare: "granted asylum to [five officers holed up in ...]", read as a clause "officers
+    holed up"."""
+    if any(c.dep_ in ("pobj", "pcomp") for c in prep.children):
+        return None
+    for clause in prep.head.children:
+        if clause.dep_ in ("advcl", "ccomp") and clause.i > prep.i:
+            subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.left_edge.i == prep.i + 1:
+                return clause
+    return None
+
+
 def _governing_verb(token: Token) -> Token | None:
     """The verb whose auxiliaries and negation also govern ``token``: the first conjunct of
     a chain that shares its subject, or the aspect verb of "continue to ..."."""
@@ -887,6 +1103,10 @@ def _when(prep: Token) -> bool:
         o.dep_ == "pobj" and (o.lower_ in TIME_WORDS or o.ent_type_ in ("DATE", "TIME"))
         for o in prep.children
     )
+
+
+def _infinitive(verb: Token) -> bool:
+    return any(child.dep_ == "aux" and child.tag_ == "TO" for child in verb.children)
 
 
 def _negated(token: Token) -> bool:

@@ -70,9 +70,14 @@ class Patterns:
     no_target: frozenset[str]
     alone_roots: frozenset[str]  # CAMEO roots (or codes) whose events may lack a target
     needs_target: frozenset[str]  # triggers that say nothing without one ("released", "told")
+    needs_object: frozenset[str]  # verbs that are no event without an object ("returned to")
+    intransitive_readings: dict[str, str]  # "strike" → 143 with no object: a labour strike
+    undergoers_act: frozenset[str]  # codes whose passive subject does them: "were demobilized"
     human_objects: frozenset[str]  # objects that are people: "released 20 prisoners"
+    named_bodies: frozenset[str]  # "the Umma party": a body a proper noun names is an actor
     ways: frozenset[str]  # "blocked roads": a way blocked is a protest, no actor needed
     helping_verbs: frozenset[str]  # "aid to help Haiti": whom aid is for
+    refuges: frozenset[str]  # "sought asylum in Canada": asked of the place it is sought in
     organisation_readings: dict[str, str]  # 174 → 166: expelling an agency, not people
     administrative_measures: frozenset[str]  # "lifted a curfew": 081, not 085
     human_readings: dict[str, str]  # "evacuate" → 073 when people are evacuated
@@ -81,14 +86,20 @@ class Patterns:
     weapons: frozenset[str]  # "bomb", "missile": violence whose user may go unnamed
     verbal_readings: dict[str, str]  # "attack" → 111 when done to a plan or a policy
     abstract_objects: frozenset[str]  # "plans", "policy": objects no force is done to
+    accusations: frozenset[str]  # "rejected accusations": denying them (016)
+    object_readings: dict[str, dict[str, str]]  # "violate" → "ceasefire" → 190
     taking_part: dict[str, str]  # "engage" → "in": the noun after it is the act
+    gathering_verbs: frozenset[str]  # "gathered for a rally": the act they came for
     refusal_codes: dict[str, str]  # CAMEO code or root of a cooperative act → its refusal
     failure_verbs: frozenset[str]  # "failed to reach": the act was not done
     asking_roots: frozenset[str]  # CAMEO roots of asking: what is asked for is not done
     reducing_verbs: frozenset[str]  # "reduced aid": less of what the noun gives (162)
     speech_verbs: frozenset[str]
+    claiming_verbs: frozenset[str]  # "claimed they had attacked": claiming responsibility
     moving_verbs: frozenset[str]  # "withdrew its troops from Abyei": moved, not acted upon
     moved_units: frozenset[str]  # "troops", "warships": what a moving verb moves
+    forces_readings: dict[str, str]  # 042 → 074: forces arriving are deployed, not visiting
+    dispatched_roots: frozenset[str]  # "sent a team to investigate": sending them does it
     deontic_modals: dict[str, str]  # "must" → CAMEO code of the demand it voices
     surface_forms: frozenset[str]  # every word form that can start an event
     lemmas: dict[str, str]  # irregular form → lemma, where the tagger misses it ("overran")
@@ -113,6 +124,11 @@ class Patterns:
         if not direct or not (code in self.alone_roots or code[:2] in self.alone_roots):
             return False
         return word not in self.needs_target or human
+
+    def done_by_the_undergoer(self, code: str) -> bool:
+        """Whether those who undergo an act with no agent named are the ones who do it:
+        "the rebels were demobilized" (0873)."""
+        return any(code.startswith(prefix) for prefix in self.undergoers_act)
 
     def refusal_code(self, code: str) -> str | None:
         """The refusal of a cooperative act ("will not release" → 1243), most specific
@@ -209,9 +225,14 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         no_target=_words(file, data, "no_target"),
         alone_roots=_words(file, data, "alone_roots"),
         needs_target=_words(file, data, "needs_target"),
+        needs_object=_words(file, data, "needs_object"),
+        intransitive_readings=_codes(file, data, "intransitive_readings", known),
+        undergoers_act=_words(file, data, "undergoers_act"),
         human_objects=_words(file, data, "human_objects"),
+        named_bodies=_words(file, data, "named_bodies"),
         ways=_words(file, data, "ways"),
         helping_verbs=_words(file, data, "helping_verbs"),
+        refuges=_words(file, data, "refuges"),
         organisation_readings=_codes(file, data, "organisation_readings", known),
         administrative_measures=_words(file, data, "administrative_measures"),
         human_readings=_codes(file, data, "human_readings", known),
@@ -223,14 +244,23 @@ def load_patterns(path: Path | None = None, ontology: Ontology | None = None) ->
         weapons=_words(file, data, "weapons"),
         verbal_readings=_codes(file, data, "verbal_readings", known),
         abstract_objects=_words(file, data, "abstract_objects"),
+        accusations=_words(file, data, "accusations"),
+        object_readings={
+            verb: _codes(file, data["object_readings"], verb, known)
+            for verb in data.get("object_readings") or {}
+        },
         taking_part=_pairs(file, data, "taking_part"),
+        gathering_verbs=_words(file, data, "gathering_verbs"),
         refusal_codes=_codes(file, data, "refusal_codes", known),
         failure_verbs=_words(file, data, "failure_verbs"),
         asking_roots=_words(file, data, "asking_roots"),
         reducing_verbs=_words(file, data, "reducing_verbs"),
         speech_verbs=_words(file, data, "speech_verbs"),
+        claiming_verbs=_words(file, data, "claiming_verbs"),
         moving_verbs=_words(file, data, "moving_verbs"),
         moved_units=_words(file, data, "moved_units"),
+        forces_readings=_codes(file, data, "forces_readings", known),
+        dispatched_roots=_words(file, data, "dispatched_roots"),
         deontic_modals=_codes(file, data, "deontic_modals", known),
         surface_forms=_surface_forms(irregular, triggers),
         lemmas={form: lemma for lemma, forms in irregular.items() for form in forms},
