@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import os
 import signal
 import socket
@@ -17,13 +18,14 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
 from communique.cli import EXIT_ERROR, app
 from communique.store.duckdb import EventStore
 from communique.store.export import event_record
 from communique.store.queries import StoreQueries
-from communique.web import WebSettings, create_app
+from communique.web import WebSettings, create_app, models
 from web_fixtures import HOSTILE, IMG, SCRIPT, build_web_store
 
 
@@ -498,3 +500,32 @@ def test_serve_deletes_its_snapshot_when_stopped(db, tmp_path, stop):
     finally:
         server.kill()
     assert list(folder.iterdir()) == []
+
+
+# Each endpoint's answers, and the model its OpenAPI schema gives for them. The server dumps
+# answers without validating them (web/app.py, _as_json): here each must be its model exactly,
+# no field missing, none more, none of another type.
+ANSWERS = [
+    ("/api/summary", models.Summary),
+    ("/api/events?limit=500", models.EventPage),
+    ("/api/events?dyad=CHN,PER&order=conflict", models.EventPage),
+    ("/api/events/{meeting}", models.EventDetail),
+    ("/api/series", models.Series),
+    ("/api/series?actor=CHN&interval=day", models.Series),
+    ("/api/dyads", list[models.Dyad]),
+    ("/api/dyads/CHN/PER/series", models.Series),
+    ("/api/actors", list[models.ActorCount]),
+    ("/api/network?level=code", models.Network),
+    ("/api/places", list[models.Place]),
+    ("/api/quotes?limit=500", models.QuotePage),
+]
+
+
+@pytest.mark.parametrize(("url", "model"), ANSWERS, ids=[url for url, _ in ANSWERS])
+def test_every_answer_is_its_model_exactly(client, meeting, url, model):
+    answer = client.get(url.format(meeting=meeting))
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+    adapter = TypeAdapter(model)
+    assert json.loads(adapter.dump_json(adapter.validate_json(answer.content))) == answer.json()
+    schema = get(client, "/api/openapi.json")["components"]["schemas"]
+    assert getattr(model, "__name__", "list") in {*schema, "list"}
