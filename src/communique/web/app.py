@@ -92,10 +92,11 @@ class WebSettings:
 
     cors_origins: tuple[str, ...] = ()
     # Questions asked of the store at once, each by one DuckDB thread (``store_threads``,
-    # for the snapshots of `communique serve`): a few per core, so that a quick one (an
-    # event page) is not kept waiting behind slow ones (text searches), and not so many
-    # that a core's time is spent switching between them.
-    query_threads: int = 8
+    # for the snapshots of `communique serve`). Most questions now take a few milliseconds
+    # of Python: with many at once they share the interpreter in turns instead of waiting in
+    # line. Under `make load` on 2 cores, p99 was 164-180 ms with 16, 179-191 ms with 8,
+    # 346-408 ms with 2 or 3, and 16 gave more answers a second than 32.
+    query_threads: int = 16
     store_threads: int = 1
     # Room for every answer of a busy session: an answer costs a few milliseconds of the
     # store's time, and a kept one none.
