@@ -459,13 +459,16 @@ def test_a_question_asked_again_while_it_is_answered_asks_the_store_once(db, mon
     assert len(asked) == 2  # CHN once, PER once
 
 
-def test_a_serving_process_leaves_its_objects_out_of_the_collectors_passes(db):
+def test_a_serving_process_warms_up_and_leaves_its_objects_out_of_the_collectors_passes(db):
     with EventStore(db, read_only=True) as store:
         with TestClient(create_app(store)) as client:  # an app inside another program
             assert client.get("/api/summary").status_code == 200
             assert gc.get_freeze_count() == 0
         with TestClient(create_app(store, WebSettings(settle=True))) as client:  # `serve`
-            assert client.get("/api/summary").status_code == 200
+            # It asked every kind of question once before serving, and kept no answer.
+            first = client.get("/api/summary")
+            assert first.status_code == 200 and "x-kept-answer" not in first.headers
+            assert client.get("/api/summary").headers["x-kept-answer"] == "1"
             assert gc.get_freeze_count() > 1000
         assert gc.get_freeze_count() == 0  # given back when the app stops
 
@@ -529,3 +532,22 @@ def test_every_answer_is_its_model_exactly(client, meeting, url, model):
     assert json.loads(adapter.dump_json(adapter.validate_json(answer.content))) == answer.json()
     schema = get(client, "/api/openapi.json")["components"]["schemas"]
     assert getattr(model, "__name__", "list") in {*schema, "list"}
+
+
+def test_the_warm_up_asks_every_kind_of_question(db, monkeypatch):
+    asked = []
+    for name in ("events", "event", "series", "dyads", "network", "places", "quotes", "actors"):
+        method = getattr(StoreQueries, name)
+
+        def counted(queries, *args, _name=name, _method=method, **kwargs):
+            asked.append(_name)
+            return _method(queries, *args, **kwargs)
+
+        monkeypatch.setattr(StoreQueries, name, counted)
+    with (
+        EventStore(db, read_only=True) as store,
+        TestClient(create_app(store, WebSettings(settle=True))),
+    ):
+        pass
+    kinds = {"events", "event", "series", "dyads", "network", "places", "quotes", "actors"}
+    assert kinds <= set(asked)

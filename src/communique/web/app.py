@@ -28,6 +28,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import quote, unquote
 
 import anyio
 import anyio.to_thread
@@ -141,6 +142,8 @@ def create_app(store: EventStore | StoreSnapshots, settings: WebSettings | None 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.settle:
+            await _warm_up(app, served)
+            answers.clear()  # its answers are not kept: only what a first asking costs
             _settle()
         try:
             if isinstance(served, _OneStore):
@@ -633,6 +636,53 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+async def _warm_up(app: ASGIApp, served: StoreSnapshots | _OneStore) -> None:
+    """Ask each kind of question once, through the whole app, before serving: the first
+    asking of each pays once for what later ones share (code paths set up, the store's
+    blocks read), and the first users of a freshly started server would wait for it."""
+    with served.lease() as queries:
+        newest = queries.events(EventQuery(), limit=1).events
+    paths = [
+        "/api/summary",
+        "/api/events",
+        "/api/events?order=oldest",
+        "/api/events?order=conflict",
+        "/api/events?order=cooperation",
+        "/api/events?q=said",
+        "/api/series",
+        "/api/dyads",
+        "/api/network",
+        "/api/places",
+        "/api/quotes",
+        "/api/actors",
+        *(f"/api/events/{quote(event.id, safe='')}" for event in newest),
+    ]
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        return None
+
+    for path in paths:
+        route, _, query = path.partition("?")
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": unquote(route),
+            "raw_path": route.encode("ascii"),
+            "query_string": query.encode("ascii"),
+            "root_path": "",
+            "headers": [(b"host", b"warm-up")],
+            "client": ("127.0.0.1", 0),
+            "server": ("127.0.0.1", 0),
+        }
+        await app(scope, receive, send)
 
 
 def _settle() -> None:
