@@ -58,6 +58,12 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ),
         # a form the tagger does not reduce to its lemma; a trigger noun under a light verb
         ("Nigerian rebels overran the army base.", ("NGAREB", "192", "NGAMIL")),
+        # a group loyal to someone is of that one's country
+        (
+            "Gunmen loyal to the Libyan government kidnapped two Italian workers.",
+            ("LBYUAF", "181", "ITALAB"),
+        ),
+        ("Troops loyal to Damascus shelled the town.", ("SYRMIL", "194", None)),
         ("Israel established diplomatic ties with Bhutan.", ("ISR", "050", "BTN")),
         # a trigger that needs a target stands with a person who is no actor
         ("A Zimbabwean court freed the pastor Evan Mawarire.", ("ZWEJUD", "0841", None)),

@@ -25,6 +25,8 @@ from communique.records import Actor, Mention, Sighting
 _MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "flat", "npadvmod"})
 # Heads that, with "two" or "both", stand for the pair of states an article is about.
 _FLEEING = frozenset({"flee", "escape"})  # people fleeing a place are of it
+# Fighters "loyal to the Syrian president" are of the country of whom they serve.
+_LOYAL = frozenset({"loyal", "faithful"})
 _GROUP_NOUNS = frozenset({"side", "country", "nation", "people", "state", "government", "party"})
 _GROUP_WORDS = frozenset({"two", "both"})
 # What hangs from a noun but is not part of its phrase: clauses, and phrases joined by "and".
@@ -599,6 +601,9 @@ class ArticleActors:
             if match is not None and match.hit.kind in _PLACE_KINDS:
                 return match.hit.code
         based += [p for word in (*fleeing, *fled) for p in word.children]
+        served = self._served_country(head)
+        if served is not None:
+            return served
         for child in [*head.rights, *based]:
             if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
                 kinds = ("country", "adjective") if child.lower_ == "of" else _PLACE_KINDS
@@ -606,6 +611,22 @@ class ArticleActors:
                     match = self._matches.get(obj.i)
                     if match is not None and match.hit.kind in kinds:
                         return match.hit.code
+        return None
+
+    def _served_country(self, head: Token) -> str | None:
+        """The country of whom a group is loyal to: "militants loyal to Iraq's premier"."""
+        for loyal in head.rights:
+            if loyal.dep_ not in ("amod", "acomp") or loyal.lower_ not in _LOYAL:
+                continue
+            for prep in loyal.children:
+                if prep.dep_ != "prep" or prep.lower_ != "to":
+                    continue
+                for obj in prep.children:
+                    if obj.dep_ != "pobj":
+                        continue
+                    named = self._countries_in(self._phrase(obj))
+                    if named:
+                        return named[0]
         return None
 
     def _phrase(self, head: Token) -> list[Token]:
