@@ -58,6 +58,15 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ),
         # a form the tagger does not reduce to its lemma; a trigger noun under a light verb
         ("Nigerian rebels overran the army base.", ("NGAREB", "192", "NGAMIL")),
+        # denying accusations is done to whoever made them
+        (
+            "Russia denied accusations from Ukraine that it shelled the plant.",
+            ("RUS", "016", "UKR"),
+        ),
+        (
+            "The minister rejected charges by the opposition that he lied to parliament.",
+            ("---GOV", "016", "---OPP"),
+        ),
         # a group loyal to someone is of that one's country
         (
             "Gunmen loyal to the Libyan government kidnapped two Italian workers.",

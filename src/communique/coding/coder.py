@@ -804,6 +804,9 @@ class SentenceCoder:
             if found.named:
                 return found
             # "forced the agency out of the country": the preposition has no object of its own
+        accuser = self._accuser(verb, actors)
+        if accuser.named:
+            return accuser
         direct = self._children(verb, _OBJECTS, actors)
         if direct.mentions and self._moves_forces(verb):
             where = self._destination(verb, actors)
@@ -823,6 +826,17 @@ class SentenceCoder:
                     if grandchild.dep_ in _SUBJECTS:
                         return _Found(self._resolve_all(grandchild, actors), False)
         return _Found([], False, direct.phrase)
+
+    def _accuser(self, verb: Token, actors: ArticleActors) -> _Found:
+        """Who made the accusations a verb denies: "denied charges by the opposition that
+        ..." is a denial to the opposition, not to the charges."""
+        for obj in verb.children:
+            if obj.dep_ != "dobj" or self._patterns.lemma(obj) not in self._patterns.accusations:
+                continue
+            for prep in obj.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
+                    return self._children(prep, ("pobj",), actors)
+        return _NONE
 
     def _administrative(self, verb: Token) -> bool:
         """Whether what a verb lifts is an administrative measure: "a night curfew", "the
