@@ -268,6 +268,8 @@ def _acted_upon(event, text: str) -> str | None:
         ("Japan eased restrictions on foreign travellers.", "081", "foreign travellers"),
         # a curfew or a state of emergency acts on the place it is declared in
         ("Police imposed a curfew in parts of Lagos.", "1723", "parts of Lagos"),
+        # the receiver of a trigger noun, named in a dative by no known name
+        ("Mexico decided to grant asylum to Juan Perez.", "075", "Juan Perez"),
     ],
 )
 def test_what_an_act_without_named_target_acted_upon(coder, text, cameo, acted_upon):

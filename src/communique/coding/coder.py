@@ -280,12 +280,13 @@ class SentenceCoder:
         if not targets.mentions and not purpose:  # where they came is not whom it is with
             targets = self._prep_objects(predicate, self._patterns.noun_target_preps, actors)
             acted_upon = acted_upon or targets.phrase
-        if acted_upon is not None and acted_upon[0] <= trigger_at < acted_upon[1]:
-            acted_upon = None
         if not targets.mentions:
             # "sent aid to Chad"; "held civilians as human shields": the act's object
             deps = ("dative", "dobj") if through else ("dative",)
             targets = self._children(predicate, deps, actors)
+            acted_upon = acted_upon or targets.phrase  # "granted asylum to the blogger"
+        if acted_upon is not None and acted_upon[0] <= trigger_at < acted_upon[1]:
+            acted_upon = None
         if not targets.mentions:
             targets = self._partner_within(token, actors)  # "a suspension of links with Serbia"
         if not targets.mentions and code[:2] in self._patterns.asking_roots:
