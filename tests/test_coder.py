@@ -58,6 +58,12 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ),
         # a form the tagger does not reduce to its lemma; a trigger noun under a light verb
         ("Nigerian rebels overran the army base.", ("NGAREB", "192", "NGAMIL")),
+        # a spokesman speaks for the body he is a spokesman for
+        (
+            "A spokesman for the Chinese foreign ministry criticized Japan.",
+            ("CHNGOV", "111", "JPN"),
+        ),
+        ("A spokeswoman for the United Nations criticized Israel.", ("IGOUNO", "111", "ISR")),
         # denying accusations is done to whoever made them
         (
             "Russia denied accusations from Ukraine that it shelled the plant.",

@@ -536,21 +536,21 @@ class ArticleActors:
             return []
         # "Hezbollah militants", "UN peacekeepers", "activists from the Fatah Party":
         # members of a named organisation are it.
-        behind = [
-            word
-            for prep in head.rights
-            if prep.dep_ == "prep" and prep.lower_ in ("of", "from")
-            for obj in prep.children
-            if obj.dep_ == "pobj"
-            for word in self._phrase(obj)
-        ]
+        behind = self._behind(head, ("of", "from"))
         organisation = self._organisation_in([*tokens[:-1], *behind])
+        kind = "person" if head.text.lower() in self._sectors.titles else "group"
+        # "a spokesman for the Chinese foreign ministry" speaks for it; an envoy "for Syria"
+        # is posted there.
+        speaks_for = kind == "person" and head.lower_ not in _POSTED
+        spoken_for = self._behind(head, ("for",)) if speaks_for else []
+        organisation = organisation or self._organisation_in(spoken_for)
         if organisation is not None:
             return [self._mention(self._from_hit(organisation), tokens[0], head)]
-        countries: list[str | None] = [*self._countries_in(tokens[:-1])] or [self._country_of(head)]
+        countries: list[str | None] = [*self._countries_in(tokens[:-1])] or [
+            self._country_of(head) or next(iter(self._countries_in(spoken_for)), None)
+        ]
         if countries == [None] and any(t.lower_ == "the" for t in head.lefts):
             countries = [self._country_in_focus()]  # "the government", "the army"
-        kind = "person" if head.text.lower() in self._sectors.titles else "group"
         role = head.text if kind == "person" else None
         return [
             self._mention(
@@ -559,6 +559,17 @@ class ArticleActors:
                 head,
             )
             for country in countries
+        ]
+
+    def _behind(self, head: Token, preps: tuple[str, ...]) -> list[Token]:
+        """The words of the phrases behind ``preps`` after a head: "activists from Fatah"."""
+        return [
+            word
+            for prep in head.rights
+            if prep.dep_ == "prep" and prep.lower_ in preps
+            for obj in prep.children
+            if obj.dep_ == "pobj"
+            for word in self._phrase(obj)
         ]
 
     def _country_in_focus(self) -> str | None:
