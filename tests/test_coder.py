@@ -226,6 +226,21 @@ def test_a_phrase_leaves_out_when_it_happened(coder):
     assert text[slice(*event.source.phrase_span)] == "Former Chilean President Michelle Bachelet"
 
 
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("The ministry accused the rebels of war crimes.", "the rebels"),
+        (
+            "Britain accused the Russian government of election interference.",
+            "the Russian government",
+        ),
+    ],
+)
+def test_what_an_actor_is_charged_with_is_no_part_of_it(coder, text, phrase):
+    (event,) = coded(coder, text).events
+    assert event.target is not None and text[slice(*event.target.phrase_span)] == phrase
+
+
 def test_an_actor_behind_a_preposition_is_a_phrase_of_its_own(coder):
     text = "Japan lifted the sanctions against the Burmese junta."
     (event,) = coded(coder, text).events

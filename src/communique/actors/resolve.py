@@ -49,6 +49,9 @@ _PLACE_KINDS = ("country", "adjective", "metonym")
 _PLACE_PREPS = frozenset(
     {"in", "at", "near", "inside", "outside", "around", "across", "throughout"}
 )
+# Verbs whose object is followed by what it is charged with, the parser often hanging that
+# on the object: "accused the army of killing civilians" is done to "the army".
+_CHARGES = {"accuse": "of", "suspect": "of", "convict": "of", "acquit": "of", "blame": "for"}
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "it", "its", "their"})
 # Lower-case words inside personal names: "Lula da Silva", "Ursula von der Leyen".
@@ -79,6 +82,8 @@ def argument_span(head: Token, joined: bool = False) -> tuple[int, int]:
             return True  # clauses; "this month", "vigorously"
         if child.dep_ != "prep":
             return False
+        if head.dep_ == "dobj" and _CHARGES.get(head.head.lemma_) == child.lower_:
+            return True  # "accused the army of killing civilians": the charge
         objects = [g for g in child.children if g.dep_ == "pobj"]
         # "Prime Minister Hariri in Washington", "the Chinese ambassador in Berlin": where a
         # person is, not who.
