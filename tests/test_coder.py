@@ -58,6 +58,9 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ),
         # a form the tagger does not reduce to its lemma; a trigger noun under a light verb
         ("Nigerian rebels overran the army base.", ("NGAREB", "192", "NGAMIL")),
+        # two sides agreeing together to cooperate agree with each other
+        ("Chile and Peru agreed to sign a new trade pact.", ("PER", "032", "CHL")),
+        ("Japan and Vietnam have agreed to share intelligence.", ("JPN", "031", "VNM")),
         # a spokesman speaks for the body he is a spokesman for
         (
             "A spokesman for the Chinese foreign ministry criticized Japan.",
