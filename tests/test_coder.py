@@ -58,6 +58,15 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ),
         # a form the tagger does not reduce to its lemma; a trigger noun under a light verb
         ("Nigerian rebels overran the army base.", ("NGAREB", "192", "NGAMIL")),
+        # a concession is made to the partner of the talks it followed
+        (
+            "Kenyan teachers called off their strike after negotiations with the government.",
+            ("KENEDU", "080", "KENGOV"),
+        ),
+        (
+            "Ghanaian doctors ended their boycott following talks with the health ministry.",
+            ("GHAHLH", "080", "GHAGOV"),
+        ),
         # two sides agreeing together to cooperate agree with each other
         ("Chile and Peru agreed to sign a new trade pact.", ("PER", "032", "CHL")),
         ("Japan and Vietnam have agreed to share intelligence.", ("JPN", "031", "VNM")),

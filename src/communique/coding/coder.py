@@ -189,6 +189,10 @@ class SentenceCoder:
             targets = self._helped((token,), targets, actors)
         if not targets.mentions and code[:2] == "02":
             targets = self._refuge_giver(token, targets, actors)
+        # "called off its strike": a concession whose object is the conceder's own
+        own = all(any(_same_actor(s, t) for s in sources.mentions) for t in targets.mentions)
+        if own and code[:2] == "08":
+            targets = self._yielded_to(token, targets, actors)
         if not targets.mentions and code[:2] == "13":
             targets = self._threatened(token, targets, actors)
         blocked = code[:2] == "14" and any(
@@ -366,6 +370,18 @@ class SentenceCoder:
                         return _Found(helped.mentions, False)
                     if found.phrase is None and helped.phrase is not None:
                         return helped
+        return found
+
+    def _yielded_to(self, verb: Token, found: _Found, actors: ArticleActors) -> _Found:
+        """Whom a concession is made to, named as the partner of the talks it followed:
+        "called off the strike after talks with the government"; else what was ``found``."""
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in TIME_PREPS - {"before", "until"}:
+                for talks in prep.children:
+                    if talks.dep_ == "pobj":
+                        partner = self._partner_within(talks, actors)
+                        if partner.mentions:
+                            return partner
         return found
 
     def _threatened(self, verb: Token, found: _Found, actors: ArticleActors) -> _Found:
