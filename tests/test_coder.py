@@ -58,6 +58,12 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ),
         # a form the tagger does not reduce to its lemma; a trigger noun under a light verb
         ("Nigerian rebels overran the army base.", ("NGAREB", "192", "NGAMIL")),
+        # forces of no country named are the mover's own: the target is whom they go against
+        ("France mobilized army reservists for a war against Mali.", ("FRA", "154", "MLI")),
+        (
+            "India deployed troops for an offensive against the Maoist rebels.",
+            ("IND", "154", "INDREB"),
+        ),
         # a concession is made to the partner of the talks it followed
         (
             "Kenyan teachers called off their strike after negotiations with the government.",

@@ -827,7 +827,13 @@ class SentenceCoder:
         direct = self._children(verb, _OBJECTS, actors)
         if direct.mentions and self._moves_forces(verb):
             where = self._destination(verb, actors)
-            return where if where.named else direct
+            if where.named:
+                return where
+            # "mobilized army reservists for a war against Mali": forces of no country named
+            # are the mover's own; whom they are raised against is the target.
+            own = all(m.actor.country is None for m in direct.mentions)
+            opposed = self._opposed(verb, actors) if own else _NONE
+            return opposed if opposed.mentions else direct
         if direct.mentions:
             return direct
         found = self._prep_objects(verb, self._patterns.target_preps, actors)
@@ -880,6 +886,15 @@ class SentenceCoder:
         return self._patterns.lemma(verb) in self._patterns.moving_verbs and any(
             c.dep_ == "dobj" and c.lower_ in self._patterns.moved_units for c in verb.children
         )
+
+    def _opposed(self, verb: Token, actors: ArticleActors) -> _Found:
+        """Whom a verb's act is against, anywhere in its phrases: "for a war against Mali"."""
+        for prep in verb.subtree:
+            if prep.dep_ == "prep" and prep.lower_ == "against":
+                found = self._children(prep, ("pobj",), actors)
+                if found.mentions:
+                    return _Found(found.mentions, False)
+        return _NONE
 
     def _destination(self, verb: Token, actors: ArticleActors) -> _Found:
         """Where moved forces go or leave: "troops to Mali", "peacekeepers in Iraq"."""
