@@ -58,6 +58,16 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ),
         # a form the tagger does not reduce to its lemma; a trigger noun under a light verb
         ("Nigerian rebels overran the army base.", ("NGAREB", "192", "NGAMIL")),
+        # a protest is against whom it calls for the removal of, or the one it followed did
+        (
+            "Kenyan protesters rallied in Nairobi, calling for the removal of President Ruto.",
+            ("KENCVL", "141", "KENGOV"),
+        ),
+        (
+            "Peruvian farmers rioted following a demonstration calling for the removal of the "
+            "Peruvian president.",
+            ("PERAGR", "145", "PERGOV"),
+        ),
         # forces of no country named are the mover's own: the target is whom they go against
         ("France mobilized army reservists for a war against Mali.", ("FRA", "154", "MLI")),
         (

@@ -422,7 +422,26 @@ class SentenceCoder:
         road to show their disapproval for the United States' policies", "blocked streets in
         defiance of Chinese authorities"; else what was ``found``."""
         reasons = [c for c in verb.children if c.dep_ in ("advcl", "xcomp")]
+        # "rioted after a demonstration calling for ...": what the protest it followed was for
+        reasons += [
+            c
+            for p in verb.children
+            if p.dep_ == "prep" and p.lower_ in TIME_PREPS
+            for o in p.children
+            if o.dep_ in ("pobj", "dobj")  # "following" is parsed as a verb or not
+            for c in o.children
+            if c.dep_ == "acl"
+        ]
         nouns = [c for r in reasons for c in r.children if c.dep_ == "dobj"]
+        # "calling for the removal of the president"
+        nouns += [
+            o
+            for r in reasons
+            for p in r.children
+            if p.dep_ == "prep" and p.lower_ == "for"
+            for o in p.children
+            if o.dep_ == "pobj"
+        ]
         nouns += [
             o
             for p in verb.children
