@@ -58,6 +58,12 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ),
         # a form the tagger does not reduce to its lemma; a trigger noun under a light verb
         ("Nigerian rebels overran the army base.", ("NGAREB", "192", "NGAMIL")),
+        # members of an organisation stand for it
+        ("Hungary criticized its European Union partners.", ("HUN", "111", "IGOEUREEC")),
+        (
+            "Turkey demanded that its NATO allies stop arming the militants.",
+            ("TUR", "100", "IGOWSTNAT"),
+        ),
         # a protest is against whom it calls for the removal of, or the one it followed did
         (
             "Kenyan protesters rallied in Nairobi, calling for the removal of President Ruto.",

@@ -29,6 +29,7 @@ _FLEEING = frozenset({"flee", "escape"})  # people fleeing a place are of it
 _LOYAL = frozenset({"loyal", "faithful"})
 _GROUP_NOUNS = frozenset({"side", "country", "nation", "people", "state", "government", "party"})
 _GROUP_WORDS = frozenset({"two", "both"})
+_MEMBERS = frozenset({"partner", "ally", "member"})
 # What hangs from a noun but is not part of its phrase: clauses, and phrases joined by "and".
 _CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp"})
 _JOINED = frozenset({"conj", "cc", "preconj"})
@@ -538,7 +539,11 @@ class ArticleActors:
                 (s for t in reversed(compounds) if (s := self._sectors.noun_sector(t.text))), None
             )
         if sector is None:
-            return []
+            # "its NATO allies", "the EU partners": members of an organisation stand for it
+            organisation = self._organisation_in(tokens[:-1])
+            if organisation is None or head.lemma_.lower() not in _MEMBERS:
+                return []
+            return [self._mention(self._from_hit(organisation), tokens[0], head)]
         # "Hezbollah militants", "UN peacekeepers", "activists from the Fatah Party":
         # members of a named organisation are it.
         behind = self._behind(head, ("of", "from"))
