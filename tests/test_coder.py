@@ -58,6 +58,9 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ),
         # a form the tagger does not reduce to its lemma; a trigger noun under a light verb
         ("Nigerian rebels overran the army base.", ("NGAREB", "192", "NGAMIL")),
+        # mediating between two sides acts on each
+        ("Egypt mediated between Israel and Hamas.", ("EGY", "045", "ISR")),
+        ("Egypt mediated between Israel and Hamas.", ("EGY", "045", "PSEREBHMS")),
         # members of an organisation stand for it
         ("Hungary criticized its European Union partners.", ("HUN", "111", "IGOEUREEC")),
         (
