@@ -58,6 +58,11 @@ def events_of(coder, text: str, published: dt.date = dt.date(2024, 3, 9)):
         ),
         # a form the tagger does not reduce to its lemma; a trigger noun under a light verb
         ("Nigerian rebels overran the army base.", ("NGAREB", "192", "NGAMIL")),
+        # a role noun owned by a person ("her government") is of that person's country
+        (
+            "Germany's chancellor said her government would send aid to Turkey.",
+            ("DEUGOV", "033", "TUR"),
+        ),
         # mediating between two sides acts on each
         ("Egypt mediated between Israel and Hamas.", ("EGY", "045", "ISR")),
         ("Egypt mediated between Israel and Hamas.", ("EGY", "045", "PSEREBHMS")),

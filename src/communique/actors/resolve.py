@@ -54,6 +54,7 @@ _PLACE_PREPS = frozenset(
 # on the object: "accused the army of killing civilians" is done to "the army".
 _CHARGES = {"accuse": "of", "suspect": "of", "convict": "of", "acquit": "of", "blame": "for"}
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_POSSESSIVE_PERSON = frozenset({"his", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "it", "its", "their"})
 # Lower-case words inside personal names: "Lula da Silva", "Ursula von der Leyen".
 _NAME_PARTICLES = frozenset(
@@ -559,6 +560,8 @@ class ArticleActors:
         countries: list[str | None] = [*self._countries_in(tokens[:-1])] or [
             self._country_of(head) or next(iter(self._countries_in(spoken_for)), None)
         ]
+        if countries == [None]:
+            countries = [self._owner_country(head)]  # "her government", "his army"
         if countries == [None] and any(t.lower_ == "the" for t in head.lefts):
             countries = [self._country_in_focus()]  # "the government", "the army"
         role = head.text if kind == "person" else None
@@ -581,6 +584,15 @@ class ArticleActors:
             if obj.dep_ == "pobj"
             for word in self._phrase(obj)
         ]
+
+    def _owner_country(self, head: Token) -> str | None:
+        """The country of the person a possessive pronoun stands for: "the chancellor said
+        her government would ..." is the chancellor's country's government."""
+        for owner in head.lefts:
+            if owner.dep_ == "poss" and owner.lower_ in _POSSESSIVE_PERSON:
+                person = self._antecedents.get(owner.i, self._last_person)
+                return person.country if person is not None else None
+        return None
 
     def _country_in_focus(self) -> str | None:
         """The country the article is about so far: named more than any other."""
