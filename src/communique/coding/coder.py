@@ -540,14 +540,7 @@ class SentenceCoder:
         objects += [
             g for c in word.children if c.dep_ == "prep" for g in c.children if g.dep_ in deps
         ]
-        objects += [  # "hundreds of civilians"
-            g
-            for o in objects
-            for p in o.children
-            if p.dep_ == "prep" and p.lower_ == "of"
-            for g in p.children
-            if g.dep_ == "pobj"
-        ]
+        objects += [g for o in objects for g in _of_objects(o)]  # "hundreds of civilians"
         return any(
             o.pos_ == "PROPN" or o.lower_ in humans or self._patterns.lemma(o) in humans
             for o in objects
@@ -674,14 +667,7 @@ class SentenceCoder:
         peacekeepers arrived"."""
         units = self._patterns.moved_units
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
-        subjects += [  # "hundreds of troops"
-            o
-            for s in subjects
-            for p in s.children
-            if p.dep_ == "prep" and p.lower_ == "of"
-            for o in p.children
-            if o.dep_ == "pobj"
-        ]
+        subjects += [o for s in subjects for o in _of_objects(s)]  # "hundreds of troops"
         return any(self._patterns.lemma(s) in units or s.lower_ in units for s in subjects)
 
     def _claimed_by_its_doer(self, verb: Token) -> bool:
@@ -1153,13 +1139,19 @@ def _governing_verb(token: Token) -> Token | None:
 
 def _moved_units_of(noun: Token, patterns: Patterns) -> bool:
     """Whether a noun's "of" phrase names forces moved: "the withdrawal of 300 troops"."""
-    return any(
-        o.lower_ in patterns.moved_units
-        for p in noun.children
+    return any(o.lower_ in patterns.moved_units for o in _of_objects(noun))
+
+
+def _of_objects(word: Token) -> list[Token]:
+    """The objects of a word's "of" phrase: "hundreds of [troops]", "the withdrawal of
+    [troops]"."""
+    return [
+        o
+        for p in word.children
         if p.dep_ == "prep" and p.lower_ == "of"
         for o in p.children
         if o.dep_ == "pobj"
-    )
+    ]
 
 
 def _when(prep: Token) -> bool:

@@ -44,6 +44,7 @@ Positions = npt.NDArray[np.intp]
 Integers = npt.NDArray[np.signedinteger[Any]]
 
 _EPOCH = dt.date(1970, 1, 1)
+_INTERVALS = ("day", "week", "month")
 _BATCH_ROWS = 65_536  # rows of one record batch of the rows file
 # Columns read by name: the event index numbers codes, the rest are numbered here.
 _NUMBERED = ("plover", "location_key", "location_country")
@@ -146,7 +147,11 @@ class IndexArrays:
     # The events' ids (UTF-8) in sorted order, and the position of each.
     ids: npt.NDArray[np.bytes_]
     id_positions: Positions
-    _orders: dict[str, npt.NDArray[np.int64]]  # orders, periods and pairs, once worked out
+    # Each event's first day of its period, by interval (day, week, month); its sides as one
+    # number, by kind (``_pairs``).
+    periods: dict[str, npt.NDArray[np.int64]]
+    pairs: dict[str, npt.NDArray[np.int64]]
+    _orders: dict[str, Positions]  # the orders other than newest, worked out when first asked
 
     @classmethod
     def load(cls, db: Any, table: str, index: EventIndex) -> IndexArrays:
@@ -172,7 +177,6 @@ class IndexArrays:
             "SELECT location_name, any_value(location_country) FROM "
             f"{table} GROUP BY location_name, location_id ORDER BY location_name, location_id"
         ).fetchall()
-        countries, sides = _countries(db, table)
         values = db.execute(f"SELECT encode(id) FROM {table} ORDER BY newest").fetchall()
         ids = np.array([value for (value,) in values], dtype=np.bytes_)
         by_id = np.argsort(ids, kind="stable")
@@ -183,14 +187,17 @@ class IndexArrays:
                 f"SELECT DISTINCT {name} FROM {table} WHERE {name} IS NOT NULL ORDER BY {name}"
             ).fetchall()
             numbers[name] = {value: k + 1 for k, (value,) in enumerate(values)}
-        arrays = cls(
+        day = _narrow(found["day"])
+        countries, sides = _countries(db, table)
+        source_id, target_id = _narrow(found["source_id"]), _narrow(found["target_id"])
+        return cls(
             index=index,
-            source_id=_narrow(found["source_id"]),
-            target_id=_narrow(found["target_id"]),
+            source_id=source_id,
+            target_id=target_id,
             cameo_id=_narrow(found["cameo_id"]),
             quad_class=np.asarray(found["quad_class"]),
             dated=np.asarray(found["dated"]),
-            day=_narrow(found["day"]),
+            day=day,
             oldest=np.asarray(found["oldest"]),
             goldstein=np.asarray(found["goldstein"]),
             numbers=numbers,
@@ -204,14 +211,14 @@ class IndexArrays:
             lon=np.asarray(found["lon"]),
             ids=ids[by_id],
             id_positions=by_id,
+            periods={interval: _period_start(day, interval) for interval in _INTERVALS},
+            pairs={
+                "dyads": _pairs(*sides, target_id, len(countries) + 1, either_way=True),
+                "country": _pairs(*sides, target_id, len(countries) + 1),
+                "code": _pairs(source_id, target_id, target_id, len(index.codes) + 1),
+            },
             _orders={},
         )
-        # What the questions share, worked out now rather than by the first to ask.
-        for interval in ("day", "week", "month"):
-            arrays._period_starts(interval)
-        for kind in ("dyads", "country", "code"):
-            arrays._pairs(kind)
-        return arrays
 
     @property
     def count(self) -> int:
@@ -257,12 +264,10 @@ class IndexArrays:
 
     def page(self, match: Mask, limit: int, offset: int, order: Order) -> tuple[int, Positions]:
         """How many events ``match`` holds, and the positions of a page of them in ``order``."""
-        total = int(np.count_nonzero(match))
-        if offset >= total:
-            return total, np.empty(0, dtype=np.intp)
         if order.value == "newest":  # the positions' own order: read until the page is full
-            return total, _first(match, offset + limit)[offset:]
+            return _in_order(match, limit, offset)
         ordered = self._ordered(order.value)
+        total = int(np.count_nonzero(match))
         return total, ordered[match[ordered]][offset : offset + limit]
 
     def position(self, event_id: str) -> int | None:
@@ -279,7 +284,7 @@ class IndexArrays:
         chosen = np.flatnonzero(match & self.dated)
         if len(chosen) == 0:
             return []
-        period = self._period_starts(interval).take(chosen)
+        period = self.periods[interval].take(chosen)
         first = int(period.min())
         quads = self.quad_class.take(chosen).astype(np.int64)
         groups = _Groups((period - first) * 5 + quads, self.goldstein.take(chosen))
@@ -291,7 +296,7 @@ class IndexArrays:
     def dyads(self, match: Mask, limit: int) -> list[tuple[str, str, int, float, int]]:
         """The pairs of countries with most events between them either way, with their mean
         Goldstein value and their events of conflict (QuadClass 3 and 4)."""
-        pairs, size = self._pairs("dyads")
+        pairs, size = self.pairs["dyads"], len(self.countries) + 1
         chosen = np.flatnonzero(match & (pairs > 0))
         conflict = (self.quad_class.take(chosen) >= 3).astype(np.float64)
         groups = _Groups(pairs.take(chosen), self.goldstein.take(chosen), conflict)
@@ -305,7 +310,7 @@ class IndexArrays:
         """The ``limit`` heaviest directed edges between countries (``level`` country) or
         codes (code), by events, with their mean Goldstein value."""
         names = self.countries if level == "country" else self.index.codes
-        edges, size = self._pairs(level)
+        edges, size = self.pairs[level], len(names) + 1
         chosen = np.flatnonzero(match & (edges > 0))
         groups = _Groups(edges.take(chosen), self.goldstein.take(chosen))
         return [
@@ -344,34 +349,6 @@ class IndexArrays:
         found: Mask = self.numbered[name] == number
         return found
 
-    def _pairs(self, kind: str) -> tuple[npt.NDArray[np.int64], int]:
-        """Each event's pair of sides as one number, ``source * size + target`` (0 when the
-        event has no target, or a side has no code, or both sides are the same), worked out
-        once: ``dyads``: the countries, the lower number first; ``country`` and ``code``:
-        the network's directed edges between countries or codes."""
-        size = len(self.index.codes if kind == "code" else self.countries) + 1
-        key = f"pairs:{kind}"
-        found = self._orders.get(key)
-        if found is None:
-            if kind == "code":
-                source, target = self.source_id, self.target_id
-            else:
-                source, target = self.source_country, self.target_country
-            first, second = source.astype(np.int64), target.astype(np.int64)
-            if kind == "dyads":
-                first, second = np.minimum(first, second), np.maximum(first, second)
-            keep = (self.target_id > 0) & (source > 0) & (target > 0) & (source != target)
-            found = self._orders[key] = np.where(keep, first * size + second, 0)
-        return found, size
-
-    def _period_starts(self, interval: str) -> npt.NDArray[np.int64]:
-        """Each event's first day of its period (``interval``), worked out once."""
-        key = f"period:{interval}"
-        found = self._orders.get(key)
-        if found is None:
-            found = self._orders[key] = _period_start(self.day, interval)
-        return found
-
     def _ordered(self, order: str) -> Positions:
         """The positions in ``order`` (oldest, conflict, cooperation), worked out once."""
         found = self._orders.get(order)
@@ -385,6 +362,27 @@ class IndexArrays:
                 found = np.lexsort((positions, np.where(np.isnan(value), np.inf, value)))
             self._orders[order] = found
         return found
+
+
+def _pairs(
+    source: Integers, target: Integers, target_code: Integers, size: int, either_way: bool = False
+) -> npt.NDArray[np.int64]:
+    """Each event's pair of sides as one number, ``source * size + target``: 0 when the
+    event has no target code, or a side has no number, or both sides are the same;
+    ``either_way``: the lower number first (dyads), else directed (the network's edges)."""
+    first, second = source.astype(np.int64), target.astype(np.int64)
+    if either_way:
+        first, second = np.minimum(first, second), np.maximum(first, second)
+    keep = (target_code > 0) & (source > 0) & (target > 0) & (source != target)
+    return np.where(keep, first * size + second, 0)
+
+
+def _in_order(match: Mask, limit: int, offset: int) -> tuple[int, Positions]:
+    """How many ``match`` holds, and the positions of a page of them in their own order."""
+    total = int(np.count_nonzero(match))
+    if offset >= total:
+        return total, np.empty(0, dtype=np.intp)
+    return total, _first(match, offset + limit)[offset:]
 
 
 def _first(match: Mask, count: int, block: int = 65_536) -> Positions:
@@ -466,8 +464,7 @@ class QuoteArrays:
             match &= _between(self.speaker, *prefix_run(self.speakers, speaker.upper()))
         if article_id:
             match &= self.article == self.articles.get(article_id, -1)
-        total = int(np.count_nonzero(match))
-        return total, _first(match, offset + limit)[offset:]
+        return _in_order(match, limit, offset)
 
 
 def prefix_run(values: tuple[str, ...], prefix: str) -> tuple[int, int]:

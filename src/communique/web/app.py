@@ -126,11 +126,11 @@ def create_app(store: EventStore | StoreSnapshots, settings: WebSettings | None 
 
         return await anyio.to_thread.run_sync(answer, limiter=limiter)
 
-    async def keep_fresh() -> None:
+    async def keep_fresh(snapshots: StoreSnapshots) -> None:
         while True:
             await anyio.sleep(settings.refresh_seconds)
             try:
-                swapped = await anyio.to_thread.run_sync(served.refresh)
+                swapped = await anyio.to_thread.run_sync(snapshots.refresh)
             except CommuniqueError as error:  # the snapshot served so far stays
                 LOGGER.warning("%s", error)
                 continue
@@ -146,12 +146,9 @@ def create_app(store: EventStore | StoreSnapshots, settings: WebSettings | None 
             answers.clear()  # its answers are not kept: only what a first asking costs
             _settle()
         try:
-            if isinstance(served, _OneStore):
-                yield
-                served.queries.close()
-                return
             async with anyio.create_task_group() as tasks:
-                tasks.start_soon(keep_fresh)
+                if isinstance(served, StoreSnapshots):
+                    tasks.start_soon(keep_fresh, served)
                 yield
                 tasks.cancel_scope.cancel()
             # Now, not after: on SIGTERM, uvicorn ends the process as soon as the app stops.
@@ -523,8 +520,8 @@ class _OneStore:
     def lease(self) -> Iterator[StoreQueries]:
         yield self.queries
 
-    def refresh(self) -> bool:
-        return False
+    def close(self) -> None:
+        self.queries.close()  # the store is the caller's
 
 
 Headers = list[tuple[bytes, bytes]]
